@@ -1,0 +1,88 @@
+// Authentication for the REST API: separate methods tried in order (OAuth 1.0a signature, Basic, session
+// cookie), apart from the handlers. A request that presents credentials which fail gets a 401 at once; one
+// that presents none goes on as anonymous and the route decides (requireUser).
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../errors/app-error.js';
+import { OAuthProblem } from '../protocol/oauth1/problems.js';
+import type { Accounts } from '../services/accounts.js';
+import type { OAuthProvider } from '../services/oauth-provider.js';
+import type { Sessions } from '../services/sessions.js';
+import type { Principal } from './principal.js';
+import { rawRequestOf } from './raw-request.js';
+import { readCookie, SESSION_COOKIE } from './web/session-cookie.js';
+
+export interface AuthenticationDeps {
+  accounts: Accounts;
+  sessions: Sessions;
+  provider: OAuthProvider;
+  baseUrl: string;
+}
+
+export const SECOND_FACTOR_MESSAGE =
+  'This account uses two-factor authentication, so its password alone cannot be used for the REST API. ' +
+  'Connect through an OAuth application link (see /plugins/servlet/oauth) instead.';
+
+type Method = (request: FastifyRequest, reply: FastifyReply) => Promise<Principal | null | undefined>;
+
+export function authenticationHook(deps: AuthenticationDeps) {
+  const oauth: Method = async (request, reply) => {
+    const header = request.headers.authorization;
+    if (!header || !/^OAuth\s/i.test(header)) return undefined;
+    try {
+      const { userId, consumerKey } = await deps.provider.verifyResourceRequest(rawRequestOf(request));
+      const user = await deps.accounts.findById(userId);
+      if (!user) return null;
+      return { userId, username: user.username, isAdmin: user.is_admin === 1, method: 'oauth', consumerKey };
+    } catch (err) {
+      if (!(err instanceof OAuthProblem)) throw err;
+      reply.header('www-authenticate', `OAuth realm="${deps.baseUrl}", oauth_problem="${err.code}"`);
+      const advice = err.code === 'signature_invalid' && err.baseString ? ` Expected signature base string: ${err.baseString}` : '';
+      throw new AppError(err.status === 400 ? 'bad_request' : 'unauthenticated', `oauth_${err.code}`,
+        `OAuth request refused: ${err.code}.${advice}`);
+    }
+  };
+
+  const basic: Method = async (request, reply) => {
+    const header = request.headers.authorization;
+    if (!header || !/^Basic\s/i.test(header)) return undefined;
+    const decoded = Buffer.from(header.replace(/^Basic\s+/i, ''), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const username = colon === -1 ? decoded : decoded.slice(0, colon);
+    const password = colon === -1 ? '' : decoded.slice(colon + 1);
+    const user = await deps.accounts.checkPassword(username, password);
+    // A user with a second factor is refused whatever the password: never a way around the second factor.
+    const candidate = user ?? (await deps.accounts.findByUsername(username));
+    if (candidate && (await deps.accounts.hasSecondFactor(candidate.id))) {
+      reply.header('x-seraph-loginreason', 'AUTHENTICATION_DENIED');
+      throw new AppError('unauthenticated', 'second_factor_required', SECOND_FACTOR_MESSAGE);
+    }
+    if (!user) {
+      reply.header('x-seraph-loginreason', 'AUTHENTICATED_FAILED');
+      throw new AppError('unauthenticated', 'basic_auth_failed', 'Basic authentication failed: wrong username or password.');
+    }
+    return { userId: user.id, username: user.username, isAdmin: user.is_admin === 1, method: 'basic' };
+  };
+
+  const session: Method = async (request) => {
+    const s = await deps.sessions.load(readCookie(request, SESSION_COOKIE));
+    // A half-finished login (password done, second factor pending) is not a login.
+    if (!s || s.state !== 'authenticated' || s.user_id === null) return undefined;
+    const user = await deps.accounts.findById(s.user_id);
+    if (!user || user.active !== 1) return undefined;
+    return { userId: user.id, username: user.username, isAdmin: user.is_admin === 1, method: 'session' };
+  };
+
+  const methods: Method[] = [oauth, basic, session];
+
+  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    request.principal = null;
+    for (const method of methods) {
+      const principal = await method(request, reply);
+      if (principal === undefined) continue;
+      if (principal === null) throw new AppError('unauthenticated', 'not_authenticated', 'The credentials name a user that no longer exists.');
+      request.principal = principal;
+      break;
+    }
+    reply.header('x-ausername', request.principal?.username ?? 'anonymous');
+  };
+}

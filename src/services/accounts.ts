@@ -1,0 +1,88 @@
+// User accounts: creation, lookup, and the password check that never tells which usernames exist.
+import { randomBytes } from 'node:crypto';
+import { AppError } from '../errors/app-error.js';
+import type { UsersTable } from '../storage/schema.js';
+import type { Selectable } from 'kysely';
+import type { ServiceContext } from './context.js';
+import { dummyPasswordHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
+
+export type User = Selectable<UsersTable>;
+
+export interface NewUser {
+  username: string;
+  password: string;
+  displayName?: string | undefined;
+  email?: string | undefined;
+  isAdmin?: boolean | undefined;
+}
+
+const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
+export class Accounts {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  async create(input: NewUser): Promise<User> {
+    if (!USERNAME.test(input.username)) {
+      throw new AppError('bad_request', 'username_invalid',
+        'A username is 1 to 64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit.', { username: 'invalid' });
+    }
+    if (input.password.length < MIN_PASSWORD_LENGTH) {
+      throw new AppError('bad_request', 'password_too_short', `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`, { password: 'too short' });
+    }
+    const passwordHash = await hashPassword(input.password);
+    try {
+      return await this.ctx.db.insertInto('users').values({
+        username: input.username,
+        username_lower: input.username.toLowerCase(),
+        display_name: input.displayName?.trim() || input.username,
+        email: input.email?.trim() ?? '',
+        password_hash: passwordHash,
+        is_admin: input.isAdmin ? 1 : 0,
+        active: 1,
+        created_at: this.ctx.clock(),
+      }).returningAll().executeTakeFirstOrThrow();
+    } catch (err) {
+      if (this.ctx.dialect.isUniqueViolation(err)) {
+        throw new AppError('conflict', 'username_taken', `A user named "${input.username}" already exists.`, { username: 'taken' });
+      }
+      throw err;
+    }
+  }
+
+  async count(): Promise<number> {
+    const row = await this.ctx.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async findByUsername(username: string): Promise<User | undefined> {
+    return this.ctx.db.selectFrom('users').selectAll().where('username_lower', '=', username.toLowerCase()).executeTakeFirst();
+  }
+
+  async findById(id: number): Promise<User | undefined> {
+    return this.ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /**
+   * The user whose password this is, or undefined. Unknown users cost the same scrypt work as known ones,
+   * so response time does not reveal which usernames exist.
+   */
+  async checkPassword(username: string, password: string): Promise<User | undefined> {
+    const user = await this.findByUsername(username);
+    const ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash()));
+    return ok && user && user.active === 1 ? user : undefined;
+  }
+
+  /** Whether the user has any second factor: such a user can never use their password alone on the API. */
+  async hasSecondFactor(userId: number): Promise<boolean> {
+    const row = await this.ctx.db.selectFrom('authenticators').select('id').where('user_id', '=', userId).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** First start: an `admin` user when there is no user at all. Returns the generated password, if one was made. */
+  async ensureAdmin(password: string | undefined): Promise<{ created: boolean; generatedPassword?: string }> {
+    if ((await this.count()) > 0) return { created: false };
+    const generated = password ? undefined : randomBytes(18).toString('base64url');
+    await this.create({ username: 'admin', password: password ?? generated!, displayName: 'Administrator', isAdmin: true });
+    return generated ? { created: true, generatedPassword: generated } : { created: true };
+  }
+}

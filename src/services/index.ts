@@ -1,0 +1,33 @@
+// Builds every service from one context. The HTTP layer and the CLI both start here.
+import { Accounts } from './accounts.js';
+import { Audit } from './audit.js';
+import { Consumers } from './consumers.js';
+import type { ServiceContext } from './context.js';
+import { IssueService } from './issues.js';
+import { OAuthProvider } from './oauth-provider.js';
+import { PushService } from './push.js';
+import { Sessions } from './sessions.js';
+
+export interface Services {
+  context: ServiceContext;
+  accounts: Accounts;
+  audit: Audit;
+  sessions: Sessions;
+  push: PushService;
+  consumers: Consumers;
+  oauth: OAuthProvider;
+  issues: IssueService;
+}
+
+export function createServices(context: ServiceContext): Services {
+  return {
+    context,
+    accounts: new Accounts(context),
+    audit: new Audit(context),
+    sessions: new Sessions(context),
+    push: new PushService(context),
+    consumers: new Consumers(context),
+    oauth: new OAuthProvider(context),
+    issues: new IssueService(context),
+  };
+}

@@ -1,0 +1,30 @@
+// Opens the configured database and brings its schema up to date.
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import * as m0001 from './migrations/0001-initial.js';
+import { openSqlite, type DialectModule } from './sqlite.js';
+
+export type { DialectModule };
+
+export async function openDatabase(location: string): Promise<DialectModule> {
+  if (/^postgres(ql)?:\/\//i.test(location)) {
+    throw new Error('PostgreSQL is not supported yet: TESSERA_DATABASE must be a SQLite file path');
+  }
+  const dialect = openSqlite(location);
+  await migrate(dialect);
+  return dialect;
+}
+
+class Migrations implements MigrationProvider {
+  constructor(private readonly dialect: DialectModule) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return {
+      '0001-initial': { up: (db) => m0001.up(db, this.dialect.autoId) },
+    };
+  }
+}
+
+export async function migrate(dialect: DialectModule): Promise<void> {
+  const migrator = new Migrator({ db: dialect.db, provider: new Migrations(dialect) });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}

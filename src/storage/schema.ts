@@ -1,0 +1,188 @@
+// The database as Kysely sees it. Times are integers: milliseconds since the Unix epoch, UTC.
+import type { Generated, Kysely } from 'kysely';
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  username_lower: string;
+  display_name: string;
+  email: string;
+  password_hash: string;
+  is_admin: number;
+  active: number;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  id_hash: string; // SHA-256 of the cookie value: a leaked table does not hand out sessions
+  csrf_token: string;
+  state: 'anonymous' | 'second_factor' | 'authenticated';
+  user_id: number | null;
+  login_tx: string | null; // the login transaction a push challenge must belong to
+  created_at: number;
+  expires_at: number;
+}
+
+export interface AuthenticatorsTable {
+  id: string;
+  user_id: number;
+  name: string;
+  public_key: string; // SPKI, base64 (ECDSA P-256); the server never holds a private key
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface EnrollmentCodesTable {
+  code_hash: string;
+  user_id: number;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface PushChallengesTable {
+  id: string;
+  user_id: number;
+  login_tx: string;
+  service: string;
+  application: string | null;
+  ip: string;
+  symbol: string;
+  candidates: string; // JSON array of symbol names
+  state: 'pending' | 'approved' | 'denied' | 'suspended' | 'used';
+  created_at: number;
+  expires_at: number;
+  decided_at: number | null;
+  decided_by: string | null; // authenticator id
+}
+
+export interface ConsumersTable {
+  consumer_key: string;
+  name: string;
+  public_key: string; // PEM SPKI
+  callback_url: string | null;
+  allow_no_verifier: number; // legacy OAuth 1.0 (no callback, no verifier); off unless an admin allows it
+  created_at: number;
+}
+
+export interface RequestTokensTable {
+  token_hash: string;
+  consumer_key: string;
+  callback: string; // 'oob' or an absolute URL
+  state: 'new' | 'authorized' | 'denied' | 'used';
+  user_id: number | null;
+  verifier: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface AccessTokensTable {
+  token_hash: string;
+  consumer_key: string;
+  user_id: number;
+  session_handle_hash: string;
+  created_at: number;
+  expires_at: number;
+  authorization_expires_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface OAuthNoncesTable {
+  consumer_key: string;
+  token: string; // '' when the request carried no token
+  timestamp: number;
+  nonce: string;
+  created_at: number;
+}
+
+export interface ProjectsTable {
+  id: Generated<number>;
+  project_key: string;
+  name: string;
+  description: string;
+  lead_id: number;
+  issue_counter: number;
+  created_at: number;
+}
+
+export interface IssueTypesTable {
+  id: string;
+  name: string;
+  description: string;
+  subtask: number;
+  hierarchy_level: number;
+  position: number;
+}
+
+export interface PrioritiesTable {
+  id: string;
+  name: string;
+  description: string;
+  color: string;
+  position: number;
+}
+
+export interface StatusesTable {
+  id: string;
+  name: string;
+  description: string;
+  category_key: string;
+  position: number;
+}
+
+export interface IssuesTable {
+  id: Generated<number>;
+  project_id: number;
+  number: number;
+  issue_key: string;
+  issue_type_id: string;
+  summary: string;
+  description: string | null;
+  priority_id: string;
+  status_id: string;
+  reporter_id: number | null;
+  creator_id: number;
+  assignee_id: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CommentsTable {
+  id: Generated<number>;
+  issue_id: number;
+  author_id: number;
+  body: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor_id: number | null;
+  event: string;
+  detail: string; // JSON
+  ip: string | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  authenticators: AuthenticatorsTable;
+  enrollment_codes: EnrollmentCodesTable;
+  push_challenges: PushChallengesTable;
+  consumers: ConsumersTable;
+  request_tokens: RequestTokensTable;
+  access_tokens: AccessTokensTable;
+  oauth_nonces: OAuthNoncesTable;
+  projects: ProjectsTable;
+  issue_types: IssueTypesTable;
+  priorities: PrioritiesTable;
+  statuses: StatusesTable;
+  issues: IssuesTable;
+  comments: CommentsTable;
+  audit_log: AuditLogTable;
+}
+
+export type Db = Kysely<Database>;
