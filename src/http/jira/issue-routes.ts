@@ -1,0 +1,71 @@
+// Issue create / get / edit / delete and an issue's comments. The issue is named by key or numeric id.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors/app-error.js';
+import { requireUser } from '../principal.js';
+import { selectFields } from './field-selection.js';
+import { jiraComment, jiraCommentPage, jiraIssue, jiraIssueRef } from './jira-issue.js';
+import { asQuery, queryBoolean, queryCount, queryList, queryValue, type Query } from './query-params.js';
+import { parseCommentBody, parseCreateIssueBody, parseEditIssueBody } from './request-bodies.js';
+import type { IssueParams, JiraRouteContext } from './route-context.js';
+
+/** GET comment without maxResults returns every comment (python-jira's `comments()` does not page), up to this. */
+export const MAX_COMMENTS_PER_PAGE = 5000;
+
+type IssueRequest = FastifyRequest<{ Params: IssueParams }>;
+
+export function registerIssueRoutes({ app, prefix, issues, links }: JiraRouteContext): void {
+  const issuePath = `${prefix}/issue/:issueIdOrKey`;
+
+  app.post(`${prefix}/issue`, async (request, reply) => {
+    const actor = requireUser(request);
+    const created = await issues.createIssue(actor, parseCreateIssueBody(request.body));
+    return reply.code(201).send(jiraIssueRef(links, created));
+  });
+
+  app.get<{ Params: IssueParams }>(issuePath, async (request: IssueRequest) => {
+    const query = asQuery(request.query);
+    const fields = selectFields(queryList(query, 'fields'), '*all');
+    const expand = new Set(queryList(query, 'expand'));
+    const issue = await issues.getIssue(requireUser(request), request.params.issueIdOrKey, { withComments: fields.has('comment') });
+    return jiraIssue(links, issue, fields, expand);
+  });
+
+  app.put<{ Params: IssueParams }>(issuePath, async (request: IssueRequest, reply: FastifyReply) => {
+    const actor = requireUser(request);
+    queryBoolean(asQuery(request.query), 'notifyUsers', true); // accepted; Tessera sends no notifications yet
+    await issues.editIssue(actor, request.params.issueIdOrKey, parseEditIssueBody(request.body));
+    return reply.code(204).send();
+  });
+
+  app.delete<{ Params: IssueParams }>(issuePath, async (request: IssueRequest, reply: FastifyReply) => {
+    const actor = requireUser(request);
+    queryBoolean(asQuery(request.query), 'deleteSubtasks', false); // accepted; there are no sub-tasks yet
+    await issues.deleteIssue(actor, request.params.issueIdOrKey);
+    return reply.code(204).send();
+  });
+
+  app.get<{ Params: IssueParams }>(`${issuePath}/comment`, async (request: IssueRequest) => {
+    const actor = requireUser(request);
+    const query = asQuery(request.query);
+    const page = await issues.listComments(actor, request.params.issueIdOrKey, {
+      startAt: queryCount(query, 'startAt', 0),
+      maxResults: Math.min(queryCount(query, 'maxResults', MAX_COMMENTS_PER_PAGE), MAX_COMMENTS_PER_PAGE),
+      order: commentOrder(query),
+    });
+    return jiraCommentPage(links, page);
+  });
+
+  app.post<{ Params: IssueParams }>(`${issuePath}/comment`, async (request: IssueRequest, reply: FastifyReply) => {
+    const actor = requireUser(request);
+    const comment = await issues.addComment(actor, request.params.issueIdOrKey, parseCommentBody(request.body));
+    return reply.code(201).send(jiraComment(links, comment));
+  });
+}
+
+/** `orderBy=created` (oldest first, the default), `+created` or `-created`. */
+function commentOrder(query: Query): 'asc' | 'desc' {
+  const orderBy = queryValue(query, 'orderBy')?.trim();
+  if (orderBy === undefined || orderBy === '' || orderBy === 'created' || orderBy === '+created') return 'asc';
+  if (orderBy === '-created') return 'desc';
+  throw new AppError('bad_request', 'invalid_parameter', `Comments can be ordered by 'created' or '-created', not '${orderBy}'.`);
+}

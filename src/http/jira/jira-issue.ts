@@ -1,0 +1,90 @@
+// Jira's JSON for issues (IssueBean) and comments. Fields Tessera does not track yet are present with Jira's
+// empty values (null, [], zero counters), so scripts that read them find what an empty Jira field looks like.
+import { formatJiraDateTime } from '../../domain/jira-dates.js';
+import type { CommentView, IssueRecord, IssueView, Page } from '../../services/issue-records.js';
+import { fieldNames } from './field-selection.js';
+import { jiraIssueType, jiraPriority, jiraProject, jiraStatus, jiraUser, type Links } from './jira-objects.js';
+
+const ISSUE_EXPAND = 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations';
+
+export function jiraIssueRef(l: Links, issue: Pick<IssueRecord, 'id' | 'key'>): Record<string, string> {
+  return { id: String(issue.id), key: issue.key, self: `${l.api}/issue/${issue.id}` };
+}
+
+export function jiraIssue(l: Links, issue: IssueView, fields: ReadonlySet<string>, expand: ReadonlySet<string>):
+  Record<string, unknown> {
+  const all = allFields(l, issue);
+  const selected = Object.fromEntries(Object.entries(all).filter(([id]) => fields.has(id)));
+  return {
+    expand: ISSUE_EXPAND,
+    ...jiraIssueRef(l, issue),
+    fields: selected,
+    ...(expand.has('names') ? { names: fieldNames(fields) } : {}),
+  };
+}
+
+function allFields(l: Links, issue: IssueView): Record<string, unknown> {
+  const issueUrl = `${l.api}/issue/${issue.key}`;
+  const user = (u: IssueView['reporter']) => (u ? jiraUser(l, u) : null);
+  return {
+    summary: issue.summary,
+    issuetype: jiraIssueType(l, issue.issueType),
+    project: jiraProject(l, issue.project),
+    status: jiraStatus(l, issue.status),
+    priority: jiraPriority(l, issue.priority),
+    description: issue.description,
+    reporter: user(issue.reporter),
+    creator: jiraUser(l, issue.creator),
+    assignee: user(issue.assignee),
+    created: formatJiraDateTime(issue.createdAt),
+    updated: formatJiraDateTime(issue.updatedAt),
+    lastViewed: null,
+    resolution: null,
+    resolutiondate: null,
+    labels: [],
+    components: [],
+    versions: [],
+    fixVersions: [],
+    duedate: null,
+    environment: null,
+    issuelinks: [],
+    subtasks: [],
+    watches: { self: `${issueUrl}/watchers`, watchCount: 0, isWatching: false },
+    votes: { self: `${issueUrl}/votes`, votes: 0, hasVoted: false },
+    progress: { progress: 0, total: 0 },
+    aggregateprogress: { progress: 0, total: 0 },
+    workratio: -1,
+    timespent: null,
+    timeestimate: null,
+    timeoriginalestimate: null,
+    aggregatetimespent: null,
+    aggregatetimeestimate: null,
+    aggregatetimeoriginalestimate: null,
+    comment: jiraCommentField(l, issue.comments ?? []),
+    attachment: [],
+    worklog: { startAt: 0, maxResults: 20, total: 0, worklogs: [] },
+    timetracking: {},
+  };
+}
+
+/** The `comment` field of an issue: every comment, in one page. */
+function jiraCommentField(l: Links, comments: CommentView[]): Record<string, unknown> {
+  return { comments: comments.map((c) => jiraComment(l, c)), maxResults: comments.length, total: comments.length, startAt: 0 };
+}
+
+export function jiraComment(l: Links, comment: CommentView): Record<string, unknown> {
+  const author = jiraUser(l, comment.author);
+  return {
+    self: `${l.api}/issue/${comment.issueId}/comment/${comment.id}`,
+    id: String(comment.id),
+    author,
+    body: comment.body,
+    updateAuthor: author,
+    created: formatJiraDateTime(comment.createdAt),
+    updated: formatJiraDateTime(comment.updatedAt),
+  };
+}
+
+export function jiraCommentPage(l: Links, page: Page<CommentView>): Record<string, unknown> {
+  return { startAt: page.startAt, maxResults: page.maxResults, total: page.total, comments: page.items.map((c) => jiraComment(l, c)) };
+}
