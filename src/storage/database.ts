@@ -18,7 +18,7 @@ class Migrations implements MigrationProvider {
   constructor(private readonly dialect: DialectModule) {}
   async getMigrations(): Promise<Record<string, Migration>> {
     return {
-      '0001-initial': { up: (db) => m0001.up(db, this.dialect.autoId) },
+      '0001-initial': { up: (db) => m0001.up(db, this.dialect.autoId, this.dialect.startIdsAt) },
     };
   }
 }

@@ -2,14 +2,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
-import type { AutoId } from './migrations/0001-initial.js';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { AutoId, StartIdsAt } from './migrations/0001-initial.js';
 import type { Database } from './schema.js';
 
 export interface DialectModule {
   name: 'sqlite';
   db: Kysely<Database>;
   autoId: AutoId;
+  startIdsAt: StartIdsAt;
   isUniqueViolation(err: unknown): boolean;
 }
 
@@ -26,6 +27,10 @@ export function openSqlite(file: string): DialectModule {
     name: 'sqlite',
     db,
     autoId: (t, column) => t.addColumn(column, 'integer', (c) => c.primaryKey().autoIncrement()),
+    // AUTOINCREMENT keeps its counter in sqlite_sequence; the next id is seq + 1.
+    startIdsAt: async (kdb, table, first) => {
+      await sql`INSERT INTO sqlite_sequence (name, seq) VALUES (${table}, ${first - 1})`.execute(kdb);
+    },
     isUniqueViolation: (err) =>
       typeof err === 'object' && err !== null && 'code' in err &&
       ((err as { code: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || (err as { code: string }).code === 'SQLITE_CONSTRAINT_UNIQUE'),

@@ -1,10 +1,12 @@
 // Migration 0001: the first schema. Frozen: never import application code here, never edit after release.
-// The only dialect difference (how an auto-incrementing id is declared) comes in as `autoId`.
+// The only dialect differences (how an auto-incrementing id is declared, and where its sequence starts) come
+// in as `autoId` and `startIdsAt`.
 import type { Kysely, CreateTableBuilder } from 'kysely';
 
 export type AutoId = <T extends string>(t: CreateTableBuilder<T, never>, column: string) => CreateTableBuilder<T, never>;
+export type StartIdsAt = (db: Kysely<unknown>, table: string, first: number) => Promise<void>;
 
-export async function up(db: Kysely<unknown>, autoId: AutoId): Promise<void> {
+export async function up(db: Kysely<unknown>, autoId: AutoId, startIdsAt: StartIdsAt): Promise<void> {
   await autoId(db.schema.createTable('users'), 'id')
     .addColumn('username', 'text', (c) => c.notNull())
     .addColumn('username_lower', 'text', (c) => c.notNull().unique())
@@ -189,4 +191,7 @@ export async function up(db: Kysely<unknown>, autoId: AutoId): Promise<void> {
     .addColumn('detail', 'text', (c) => c.notNull())
     .addColumn('ip', 'text')
     .execute();
+
+  // Jira's ids for projects, issues and comments start at 10000; ours too, so they look familiar.
+  for (const table of ['projects', 'issues', 'comments']) await startIdsAt(db, table, 10000);
 }
