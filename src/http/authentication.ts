@@ -3,7 +3,7 @@
 // that presents none goes on as anonymous and the route decides (requireUser).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error.js';
-import { OAuthProblem } from '../protocol/oauth1/problems.js';
+import { OAuthProblem, problemResponse } from '../protocol/oauth1/problems.js';
 import type { Accounts } from '../services/accounts.js';
 import type { OAuthProvider } from '../services/oauth-provider.js';
 import type { Sessions } from '../services/sessions.js';
@@ -35,7 +35,8 @@ export function authenticationHook(deps: AuthenticationDeps) {
       return { userId, username: user.username, isAdmin: user.is_admin === 1, method: 'oauth', consumerKey };
     } catch (err) {
       if (!(err instanceof OAuthProblem)) throw err;
-      reply.header('www-authenticate', `OAuth realm="${deps.baseUrl}", oauth_problem="${err.code}"`);
+      const { headers } = problemResponse(err, deps.baseUrl);
+      if (headers['WWW-Authenticate']) reply.header('www-authenticate', headers['WWW-Authenticate']);
       const advice = err.code === 'signature_invalid' && err.baseString ? ` Expected signature base string: ${err.baseString}` : '';
       throw new AppError(err.status === 400 ? 'bad_request' : 'unauthenticated', `oauth_${err.code}`,
         `OAuth request refused: ${err.code}.${advice}`);

@@ -156,4 +156,39 @@ describe('the OAuth dance with a push login', () => {
     const replay = await client.post('/plugins/servlet/oauth/authorize', { csrf, oauth_token: requestToken.token, decision: 'allow' });
     assert.equal(replay.status, 400);
   });
+
+  test('refusals over HTTP: each with its status, WWW-Authenticate and oauth_problem body', async () => {
+    const url = `${server.baseUrl}/plugins/servlet/oauth/request-token`;
+    const post = (authorization: string) => fetch(url, { method: 'POST', headers: { authorization } });
+    const expectProblem = async (res: Response, status: number, problem: string) => {
+      const body = new URLSearchParams(await res.text());
+      assert.equal(res.status, status, problem);
+      assert.equal(body.get('oauth_problem'), problem);
+      assert.match(res.headers.get('www-authenticate')!, new RegExp(`^OAuth realm="${server.baseUrl}", oauth_problem="${problem}"`));
+      return body;
+    };
+    // A wrong signature: the base string comes back for the developer to compare.
+    const good = app.authorization('POST', url, { extra: { oauth_callback: 'oob' } });
+    const tampered = good.replace(/oauth_signature="[^"]+"/, 'oauth_signature="AAAA"');
+    const bad = await expectProblem(await post(tampered), 401, 'signature_invalid');
+    assert.match(bad.get('oauth_signature_base_string')!, /^POST&http%3A%2F%2Flocalhost%3A\d+%2Fplugins%2Fservlet%2Foauth%2Frequest-token&oauth_callback%3Doob/);
+    // A replayed nonce.
+    assert.equal((await post(good)).status, 200);
+    await expectProblem(await post(good), 401, 'nonce_used');
+    // A timestamp 301 s old.
+    const late = new OAuthClient({ baseUrl: server.baseUrl, consumerKey: 'testcases-app', privateKeyPem: PRIVATE_KEY, now: () => Date.now() - 301_000 });
+    const stale = await expectProblem(await post(late.authorization('POST', url, { extra: { oauth_callback: 'oob' } })), 400, 'timestamp_refused');
+    assert.match(stale.get('oauth_acceptable_timestamps')!, /^\d+-\d+$/);
+    // An unknown consumer.
+    const stranger = new OAuthClient({ baseUrl: server.baseUrl, consumerKey: 'nobody', privateKeyPem: PRIVATE_KEY });
+    await expectProblem(await post(stranger.authorization('POST', url, { extra: { oauth_callback: 'oob' } })), 401, 'consumer_key_unknown');
+    // A missing oauth_callback.
+    const absent = await expectProblem(await post(app.authorization('POST', url)), 400, 'parameter_absent');
+    assert.equal(absent.get('oauth_parameters_absent'), 'oauth_callback');
+    // An unknown token on the REST API: a Jira error body, with the OAuth problem in WWW-Authenticate.
+    const res = await app.request({ path: '/rest/api/2/myself', token: { token: 'x'.repeat(32), tokenSecret: '' } });
+    assert.equal(res.status, 401);
+    assert.match(res.headers.get('www-authenticate')!, /oauth_problem="token_rejected"/);
+    assert.ok(Array.isArray((res.json as { errorMessages: string[] }).errorMessages));
+  });
 });
