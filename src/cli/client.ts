@@ -6,13 +6,14 @@ import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from '
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OAuthClient, OAuthClientError } from '../client/index.js';
+import { loadConfig } from '../config/config.js';
 
 const USAGE = `usage: tessera client <command> [--config FILE] [--server URL] [--consumer-key KEY]
   keygen [--force]                      make an RSA key pair; prints the public key for the application link
   request-token [--callback URL]        get a request token and the URL where the user allows it (default oob)
   access-token VERIFIER                 exchange the authorized request token for an access token
   request PATH [--method M] [--data JSON]   a signed REST call, e.g. request /rest/api/2/myself
---config defaults to ./tessera-client.json; --server to TESSERA_BASE_URL or http://localhost:8080.`;
+--config defaults to ./tessera-client.json; --server to the configured base URL (TESSERA_BASE_URL, or http://localhost:TESSERA_PORT).`;
 
 export interface ClientState {
   baseUrl?: string;
@@ -93,7 +94,8 @@ export async function runClientCommand(args: string[], io: ClientIo): Promise<nu
   try {
     const state = readState(file);
     if (values.server !== undefined) state.baseUrl = values.server.replace(/\/+$/, '');
-    state.baseUrl ??= (io.env['TESSERA_BASE_URL'] || 'http://localhost:8080').replace(/\/+$/, '');
+    // The same settings as every tessera command: TESSERA_BASE_URL, or derived from TESSERA_PORT.
+    state.baseUrl ??= loadConfig({ env: io.env }).baseUrl;
     if (values['consumer-key'] !== undefined) state.consumerKey = values['consumer-key'];
     const usage = () => new CommandError(USAGE, 2);
 
