@@ -5,6 +5,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error.js';
 import { OAuthProblem, problemResponse } from '../protocol/oauth1/problems.js';
 import { errorPage } from './auth/login-pages.js';
+import { jiraErrorBody } from './jira/error-body.js';
 import { PAGE_HEADERS, renderPage } from './web/html.js';
 
 type Group = 'jira' | 'oauth' | 'api' | 'page';
@@ -32,10 +33,6 @@ function asAppError(err: unknown): AppError | undefined {
     return e;
   }
   return undefined;
-}
-
-export function jiraErrorBody(err: AppError): { errorMessages: string[]; errors: Record<string, string> } {
-  return { errorMessages: [err.message], errors: err.fields };
 }
 
 export function makeErrorHandler(realm: string) {

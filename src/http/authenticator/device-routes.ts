@@ -11,7 +11,7 @@ export interface DeviceDeps {
 function jsonBody(request: FastifyRequest): Record<string, unknown> {
   const b = request.body;
   if (typeof b !== 'object' || b === null || Array.isArray(b)) {
-    throw new AppError('bad_request', 'body_invalid', 'The request body must be a JSON object.');
+    throw new AppError('bad_request', 'invalid_body', 'The request body must be a JSON object.');
   }
   return b as Record<string, unknown>;
 }
@@ -30,7 +30,7 @@ export async function registerDeviceRoutes(app: FastifyInstance, deps: DeviceDep
     const body = jsonBody(req);
     const { code, publicKey, name } = body;
     if (typeof code !== 'string' || typeof publicKey !== 'string' || (name !== undefined && typeof name !== 'string')) {
-      throw new AppError('bad_request', 'body_invalid', 'Send {"code": string, "publicKey": base64 SPKI, "name": string}.');
+      throw new AppError('bad_request', 'invalid_body', 'Send {"code": string, "publicKey": base64 SPKI, "name": string}.');
     }
     const { device: d, username } = await push.enroll(code, publicKey, name ?? 'Authenticator');
     return reply.code(201).send({ deviceId: d.id, name: d.name, username, service: 'Tessera' });
@@ -45,7 +45,7 @@ export async function registerDeviceRoutes(app: FastifyInstance, deps: DeviceDep
     const d = await device(req);
     const { decision, symbol } = jsonBody(req);
     if ((decision !== 'approve' && decision !== 'deny') || (symbol !== undefined && typeof symbol !== 'string')) {
-      throw new AppError('bad_request', 'body_invalid', 'Send {"decision": "approve" | "deny", "symbol": name}.');
+      throw new AppError('bad_request', 'invalid_body', 'Send {"decision": "approve" | "deny", "symbol": name}.');
     }
     const outcome = await push.answer(d, req.params.id, decision, symbol);
     return { outcome };
