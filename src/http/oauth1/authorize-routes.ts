@@ -48,7 +48,7 @@ export async function registerAuthorizeRoutes(app: FastifyInstance, deps: Author
     return sendPage(reply, 200, 'Allow access?', html`<h1>Allow access?</h1>
 <p><strong>${pending.consumerName}</strong> asks for read and write access to Tessera
 as <strong>${who.user.display_name}</strong> (${who.user.username}).</p>
-<p class="muted">It will be able to read and change everything you can, until you revoke it.</p>
+<p class="muted">It will be able to read and change everything you can, until its access expires or an administrator removes the application link.</p>
 <form method="post" action="${AUTHORIZE_PATH}">
 <input type="hidden" name="csrf" value="${who.session.csrf_token}"><input type="hidden" name="oauth_token" value="${token}">
 <div class="actions"><button type="submit" name="decision" value="allow">Allow</button>
