@@ -50,7 +50,13 @@ export function authenticationHook(deps: AuthenticationDeps) {
     const colon = decoded.indexOf(':');
     const username = colon === -1 ? decoded : decoded.slice(0, colon);
     const password = colon === -1 ? '' : decoded.slice(colon + 1);
-    const user = await deps.accounts.checkPassword(username, password);
+    const check = await deps.accounts.checkPassword(username, password);
+    if (!check.ok && check.locked) {
+      reply.header('x-seraph-loginreason', 'AUTHENTICATION_DENIED');
+      throw new AppError('forbidden', 'login_locked',
+        `Too many failed logins for this account. Try again in ${Math.ceil(check.retryAfterSeconds / 60)} minutes.`);
+    }
+    const user = check.ok ? check.user : undefined;
     // A user with a second factor is refused whatever the password: never a way around the second factor.
     const candidate = user ?? (await deps.accounts.findByUsername(username));
     if (candidate && (await deps.accounts.hasSecondFactor(candidate.id))) {

@@ -18,6 +18,15 @@ export interface NewUser {
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
+/** Password guessing: after this many failures for one username inside the window, refuse until it ends. */
+export const LOGIN_FAILURE_LIMIT = 10;
+export const LOGIN_FAILURE_WINDOW_MS = 15 * 60 * 1000;
+
+export type PasswordCheck =
+  | { ok: true; user: User }
+  | { ok: false; locked: false }
+  | { ok: false; locked: true; retryAfterSeconds: number };
+
 export class Accounts {
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -63,13 +72,35 @@ export class Accounts {
   }
 
   /**
-   * The user whose password this is, or undefined. Unknown users cost the same scrypt work as known ones,
-   * so response time does not reveal which usernames exist.
+   * Checks a password. Unknown users cost the same scrypt work as known ones, so response time does not
+   * reveal which usernames exist. Failures are counted per username (known or not); past the limit the
+   * username is locked until its window ends, and no password is checked meanwhile (Jira's lockout).
    */
-  async checkPassword(username: string, password: string): Promise<User | undefined> {
+  async checkPassword(username: string, password: string): Promise<PasswordCheck> {
+    const key = username.toLowerCase().slice(0, 200);
+    const now = this.ctx.clock();
+    const throttle = await this.ctx.db.selectFrom('login_failures').selectAll().where('username_lower', '=', key).executeTakeFirst();
+    if (throttle && throttle.failures >= LOGIN_FAILURE_LIMIT && now < throttle.window_start + LOGIN_FAILURE_WINDOW_MS) {
+      return { ok: false, locked: true, retryAfterSeconds: Math.ceil((throttle.window_start + LOGIN_FAILURE_WINDOW_MS - now) / 1000) };
+    }
     const user = await this.findByUsername(username);
     const ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash()));
-    return ok && user && user.active === 1 ? user : undefined;
+    if (ok && user && user.active === 1) {
+      if (throttle) await this.ctx.db.deleteFrom('login_failures').where('username_lower', '=', key).execute();
+      return { ok: true, user };
+    }
+    await this.recordFailure(key, now);
+    return { ok: false, locked: false };
+  }
+
+  /** One more failure, atomically; a window that has ended starts again at 1. */
+  private async recordFailure(key: string, now: number): Promise<void> {
+    const windowOpen = now - LOGIN_FAILURE_WINDOW_MS;
+    await this.ctx.db.insertInto('login_failures').values({ username_lower: key, failures: 1, window_start: now })
+      .onConflict((oc) => oc.column('username_lower').doUpdateSet((eb) => ({
+        failures: eb.case().when('login_failures.window_start', '<=', windowOpen).then(1).else(eb('login_failures.failures', '+', 1)).end(),
+        window_start: eb.case().when('login_failures.window_start', '<=', windowOpen).then(now).else(eb.ref('login_failures.window_start')).end(),
+      }))).execute();
   }
 
   /** Whether the user has any second factor: such a user can never use their password alone on the API. */

@@ -13,6 +13,12 @@ export interface UsersTable {
   created_at: number;
 }
 
+export interface LoginFailuresTable {
+  username_lower: string; // counted for unknown usernames too, so the throttle does not reveal which exist
+  failures: number;
+  window_start: number;
+}
+
 export interface SessionsTable {
   id_hash: string; // SHA-256 of the cookie value: a leaked table does not hand out sessions
   csrf_token: string;
@@ -168,6 +174,7 @@ export interface AuditLogTable {
 
 export interface Database {
   users: UsersTable;
+  login_failures: LoginFailuresTable;
   sessions: SessionsTable;
   authenticators: AuthenticatorsTable;
   enrollment_codes: EnrollmentCodesTable;

@@ -199,4 +199,19 @@ describe('login with a push second factor', () => {
     const text = await res.text();
     assert.match(text, /event: decided\ndata: \{"state":"approved"\}/);
   });
+
+  test('repeated wrong passwords lock the username: Basic gets 403 AUTHENTICATION_DENIED, the page 429', async () => {
+    await createUser(server, 'dan');
+    const basic = (password: string) => fetch(`${server.baseUrl}/rest/api/2/myself`, {
+      headers: { authorization: `Basic ${Buffer.from(`dan:${password}`).toString('base64')}` },
+    });
+    for (let i = 0; i < 10; i++) assert.equal((await basic(`guess-${i}`)).status, 401);
+    const locked = await basic(TEST_PASSWORD);
+    assert.equal(locked.status, 403);
+    assert.equal(locked.headers.get('x-seraph-loginreason'), 'AUTHENTICATION_DENIED');
+    assert.match(((await locked.json()) as { errorMessages: string[] }).errorMessages[0]!, /Too many failed logins/);
+    const page = await submitPassword(new WebClient(server.baseUrl), 'dan', TEST_PASSWORD);
+    assert.equal(page.status, 429);
+    assert.ok(Number(page.headers.get('retry-after')) > 0);
+  });
 });

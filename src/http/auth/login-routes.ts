@@ -68,7 +68,14 @@ export async function registerLoginRoutes(app: FastifyInstance, deps: LoginDeps)
       return sendPage(reply, 403, 'Sign in', loginForm({ csrf: fresh.csrf_token, next, error: 'Your sign-in form expired. Please try again.' }));
     }
     const username = form.get('username') ?? '';
-    const user = await accounts.checkPassword(username, form.get('password') ?? '');
+    const check = await accounts.checkPassword(username, form.get('password') ?? '');
+    if (!check.ok && check.locked) {
+      await deps.audit.record('login.locked', { ip: req.ip, username: username.slice(0, 64) });
+      reply.header('retry-after', String(check.retryAfterSeconds));
+      return sendPage(reply, 429, 'Sign in', loginForm({ csrf: s!.csrf_token, next, username,
+        error: `Too many failed sign-ins for this account. Try again in ${Math.ceil(check.retryAfterSeconds / 60)} minutes.` }));
+    }
+    const user = check.ok ? check.user : undefined;
     if (!user) {
       await deps.audit.record('login.failed', { ip: req.ip, username: username.slice(0, 64) });
       return sendPage(reply, 401, 'Sign in', loginForm({ csrf: s!.csrf_token, next, username, error: 'Wrong username or password.' }));

@@ -18,6 +18,12 @@ export async function up(db: Kysely<unknown>, autoId: AutoId, startIdsAt: StartI
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
 
+  await db.schema.createTable('login_failures')
+    .addColumn('username_lower', 'text', (c) => c.primaryKey())
+    .addColumn('failures', 'integer', (c) => c.notNull())
+    .addColumn('window_start', 'bigint', (c) => c.notNull())
+    .execute();
+
   await db.schema.createTable('sessions')
     .addColumn('id_hash', 'text', (c) => c.primaryKey())
     .addColumn('csrf_token', 'text', (c) => c.notNull())
