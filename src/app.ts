@@ -1,5 +1,6 @@
 // buildApp(services): a Fastify instance with every route group, never listening (tests use inject()).
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { pino } from 'pino';
 import { authenticationHook } from './http/authentication.js';
 import { registerDeviceRoutes } from './http/authenticator/device-routes.js';
 import { registerLoginRoutes } from './http/auth/login-routes.js';
@@ -23,16 +24,24 @@ export function redactedUrl(url: string | undefined): string {
 
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = services.context;
+  const errorHandler = makeErrorHandler(config.baseUrl);
   const app = Fastify({
     logger: options.logLevel ? {
       level: options.logLevel,
       serializers: {
         // No headers (Authorization, cookies) and no query strings in log lines.
         req: (req: { method: string; url?: string; ip?: string }) => ({ method: req.method, url: redactedUrl(req.url), remoteAddress: req.ip }),
+        // Fastify's client-error line carries the raw request bytes (rawPacket), credentials included: drop them.
+        err: (err: Error) => {
+          const { rawPacket: _raw, ...rest } = pino.stdSerializers.err(err) as ReturnType<typeof pino.stdSerializers.err> & { rawPacket?: unknown };
+          return rest;
+        },
       },
     } : false,
     bodyLimit: 1024 * 1024,
     trustProxy: false,
+    // Errors Fastify raises before routing (a malformed URL, …) go through the same mapper as the rest.
+    frameworkErrors: (err, request, reply) => errorHandler(err, request, reply),
   });
 
   app.decorateRequest('principal', null);
@@ -57,7 +66,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // Forms stay raw text: OAuth signs the body parameters exactly as sent.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-  app.setErrorHandler(makeErrorHandler(config.baseUrl));
+  app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
 
   app.addHook('onSend', async (_req, reply) => {
@@ -81,7 +90,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // The Jira REST API, in its own context so the authentication hook covers exactly these routes.
   await app.register(async (jira) => {
     jira.addHook('preHandler', authenticationHook({
-      accounts: services.accounts, sessions: services.sessions, provider: services.oauth, baseUrl: config.baseUrl,
+      accounts: services.accounts, audit: services.audit, sessions: services.sessions, provider: services.oauth, baseUrl: config.baseUrl,
     }));
     await registerJiraRoutes(jira, { issues: services.issues, baseUrl: config.baseUrl });
   });

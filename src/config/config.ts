@@ -15,6 +15,7 @@ export interface Config {
   requestTokenLifetimeSeconds: number;
   timestampWindowSeconds: number;
   pushChallengeLifetimeSeconds: number;
+  pushRateLimit: number;
   sessionLifetimeSeconds: number;
 }
 
@@ -51,6 +52,8 @@ export const SETTINGS: readonly Setting[] = [
     default: () => 300, description: 'Accepted clock skew of `oauth_timestamp`, in seconds either side.' },
   { key: 'pushChallengeLifetimeSeconds', env: 'TESSERA_PUSH_LIFETIME', flag: 'push-lifetime', kind: 'integer',
     default: () => 120, description: 'How long a push challenge can be answered, in seconds.' },
+  { key: 'pushRateLimit', env: 'TESSERA_PUSH_RATE_LIMIT', flag: 'push-rate-limit', kind: 'integer',
+    default: () => 5, description: 'How many push sign-in requests one user can be sent within 10 minutes.' },
   { key: 'sessionLifetimeSeconds', env: 'TESSERA_SESSION_LIFETIME', flag: 'session-lifetime', kind: 'integer',
     default: () => 12 * 3600, description: 'Lifetime of a browser session, in seconds.' },
 ];

@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error.js';
 import { OAuthProblem, problemResponse } from '../protocol/oauth1/problems.js';
 import type { Accounts } from '../services/accounts.js';
+import type { Audit } from '../services/audit.js';
 import type { OAuthProvider } from '../services/oauth-provider.js';
 import type { Sessions } from '../services/sessions.js';
 import type { Principal } from './principal.js';
@@ -13,6 +14,7 @@ import { readCookie, SESSION_COOKIE } from './web/session-cookie.js';
 
 export interface AuthenticationDeps {
   accounts: Accounts;
+  audit: Audit;
   sessions: Sessions;
   provider: OAuthProvider;
   baseUrl: string;
@@ -20,7 +22,7 @@ export interface AuthenticationDeps {
 
 export const SECOND_FACTOR_MESSAGE =
   'This account uses two-factor authentication, so its password alone cannot be used for the REST API. ' +
-  'Connect through an OAuth application link (see /plugins/servlet/oauth) instead.';
+  'Connect through an OAuth 1.0a application link instead.';
 
 type Method = (request: FastifyRequest, reply: FastifyReply) => Promise<Principal | null | undefined>;
 
@@ -52,6 +54,7 @@ export function authenticationHook(deps: AuthenticationDeps) {
     const password = colon === -1 ? '' : decoded.slice(colon + 1);
     const check = await deps.accounts.checkPassword(username, password);
     if (!check.ok && check.locked) {
+      await deps.audit.record('login.locked', { ip: request.ip, username: username.slice(0, 64), via: 'basic' });
       reply.header('x-seraph-loginreason', 'AUTHENTICATION_DENIED');
       throw new AppError('forbidden', 'login_locked',
         `Too many failed logins for this account. Try again in ${Math.ceil(check.retryAfterSeconds / 60)} minutes.`);
@@ -60,10 +63,12 @@ export function authenticationHook(deps: AuthenticationDeps) {
     // A user with a second factor is refused whatever the password: never a way around the second factor.
     const candidate = user ?? (await deps.accounts.findByUsername(username));
     if (candidate && (await deps.accounts.hasSecondFactor(candidate.id))) {
+      await deps.audit.record('login.second_factor_bypass_refused', { actorId: candidate.id, ip: request.ip, via: 'basic' });
       reply.header('x-seraph-loginreason', 'AUTHENTICATION_DENIED');
       throw new AppError('unauthenticated', 'second_factor_required', SECOND_FACTOR_MESSAGE);
     }
     if (!user) {
+      await deps.audit.record('login.failed', { ip: request.ip, username: username.slice(0, 64), via: 'basic' });
       reply.header('x-seraph-loginreason', 'AUTHENTICATED_FAILED');
       throw new AppError('unauthenticated', 'basic_auth_failed', 'Basic authentication failed: wrong username or password.');
     }

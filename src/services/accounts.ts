@@ -73,34 +73,35 @@ export class Accounts {
 
   /**
    * Checks a password. Unknown users cost the same scrypt work as known ones, so response time does not
-   * reveal which usernames exist. Failures are counted per username (known or not); past the limit the
-   * username is locked until its window ends, and no password is checked meanwhile (Jira's lockout).
+   * reveal which usernames exist. Every attempt is counted per username (known or not) *before* the
+   * password is checked, atomically, so parallel guesses cannot slip past the limit; past it the username is
+   * locked until its window ends and no password is checked meanwhile (Jira's lockout). A success resets.
    */
   async checkPassword(username: string, password: string): Promise<PasswordCheck> {
     const key = username.toLowerCase().slice(0, 200);
     const now = this.ctx.clock();
-    const throttle = await this.ctx.db.selectFrom('login_failures').selectAll().where('username_lower', '=', key).executeTakeFirst();
-    if (throttle && throttle.failures >= LOGIN_FAILURE_LIMIT && now < throttle.window_start + LOGIN_FAILURE_WINDOW_MS) {
-      return { ok: false, locked: true, retryAfterSeconds: Math.ceil((throttle.window_start + LOGIN_FAILURE_WINDOW_MS - now) / 1000) };
+    const attempt = await this.countAttempt(key, now);
+    if (attempt.failures > LOGIN_FAILURE_LIMIT) {
+      return { ok: false, locked: true, retryAfterSeconds: Math.max(1, Math.ceil((attempt.window_start + LOGIN_FAILURE_WINDOW_MS - now) / 1000)) };
     }
     const user = await this.findByUsername(username);
     const ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash()));
     if (ok && user && user.active === 1) {
-      if (throttle) await this.ctx.db.deleteFrom('login_failures').where('username_lower', '=', key).execute();
+      await this.ctx.db.deleteFrom('login_failures').where('username_lower', '=', key).execute();
       return { ok: true, user };
     }
-    await this.recordFailure(key, now);
     return { ok: false, locked: false };
   }
 
-  /** One more failure, atomically; a window that has ended starts again at 1. */
-  private async recordFailure(key: string, now: number): Promise<void> {
+  /** Counts one attempt, atomically; a window that has ended starts again at 1. */
+  private async countAttempt(key: string, now: number): Promise<{ failures: number; window_start: number }> {
     const windowOpen = now - LOGIN_FAILURE_WINDOW_MS;
-    await this.ctx.db.insertInto('login_failures').values({ username_lower: key, failures: 1, window_start: now })
+    return this.ctx.db.insertInto('login_failures').values({ username_lower: key, failures: 1, window_start: now })
       .onConflict((oc) => oc.column('username_lower').doUpdateSet((eb) => ({
         failures: eb.case().when('login_failures.window_start', '<=', windowOpen).then(1).else(eb('login_failures.failures', '+', 1)).end(),
         window_start: eb.case().when('login_failures.window_start', '<=', windowOpen).then(now).else(eb.ref('login_failures.window_start')).end(),
-      }))).execute();
+      })))
+      .returning(['failures', 'window_start']).executeTakeFirstOrThrow();
   }
 
   /** Whether the user has any second factor: such a user can never use their password alone on the API. */

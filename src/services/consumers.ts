@@ -3,6 +3,7 @@
 // PEM SPKI, the one form the signature code reads.
 import { createHash, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
+import { isAcceptableCallbackUrl } from '../protocol/oauth1/callback.js';
 import type { ServiceContext } from './context.js';
 
 const MIN_RSA_BITS = 1024; // the oauth.net TestCases key, still what Atlassian's examples ship, is 1024 bits
@@ -70,10 +71,8 @@ export interface NewConsumer {
 }
 
 function checkCallbackUrl(value: string): string {
-  let url: URL | undefined;
-  try { url = new URL(value); } catch { url = undefined; }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new AppError('bad_request', 'callback_invalid', 'The callback URL must be an absolute http or https URL.', { callbackUrl: 'not an absolute http(s) URL' });
+  if (!isAcceptableCallbackUrl(value)) {
+    throw new AppError('bad_request', 'callback_invalid', 'The callback URL must be an absolute http or https URL without credentials.', { callbackUrl: 'not an absolute http(s) URL' });
   }
   return value;
 }

@@ -14,6 +14,7 @@
 //   means the link's registered callback, or oob, and a missing verifier is accepted at access-token.
 import type { OAuthConsumer, OAuthStore, OAuthTokenRecord } from '../protocol/oauth1/provider.js';
 import { verifySignedRequest } from '../protocol/oauth1/provider.js';
+import { isAcceptableCallbackUrl } from '../protocol/oauth1/callback.js';
 import { formEncode } from '../protocol/oauth1/percent-encoding.js';
 import { OAuthProblem, problemResponse, type ProblemResponse } from '../protocol/oauth1/problems.js';
 import type { RawRequest } from '../protocol/oauth1/request.js';
@@ -23,7 +24,6 @@ import { constantTimeEqual, randomAlphanumeric, sha256Hex } from './secrets.js';
 
 export const TOKEN_LENGTH = 32;
 export const VERIFIER_LENGTH = 10;
-const MAX_CALLBACK_LENGTH = 2048;
 
 interface Consumer extends OAuthConsumer {
   name: string;
@@ -47,10 +47,8 @@ export interface PendingRequestToken {
 /** `oob`, or an absolute http(s) URL; anything else is parameter_rejected. */
 export function parseCallback(value: string): string {
   if (value === 'oob') return value;
-  let url: URL | undefined;
-  try { url = new URL(value); } catch { url = undefined; }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || value.length > MAX_CALLBACK_LENGTH) {
-    throw new OAuthProblem('parameter_rejected', { advice: 'oauth_callback must be oob or an absolute http or https URL.' });
+  if (!isAcceptableCallbackUrl(value)) {
+    throw new OAuthProblem('parameter_rejected', { advice: 'oauth_callback must be oob or an absolute http or https URL without credentials.' });
   }
   return value;
 }

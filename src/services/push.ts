@@ -10,10 +10,13 @@ import { chooseChallengeSymbols } from '../protocol/push/symbols.js';
 import {
   canonicalDeviceRequest, normalizeDevicePublicKey, parseDeviceAuthorization, verifyDeviceSignature,
 } from '../protocol/push/device-signature.js';
+import { Audit } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { constantTimeEqual, randomAlphanumeric, sha256Hex } from './secrets.js';
 
 export const ENROLLMENT_LIFETIME_MS = 10 * 60 * 1000;
+/** Push flooding: at most config.pushRateLimit challenges per user inside this window (a stolen password cannot spam). */
+export const PUSH_LIMIT_WINDOW_MS = 10 * 60 * 1000;
 const DEVICE_CLOCK_SKEW_S = 120;
 
 export type ChallengeState = 'pending' | 'approved' | 'denied' | 'suspended' | 'used' | 'expired';
@@ -37,9 +40,11 @@ export interface Device {
 export class PushService {
   /** Wakes waiting login pages in this process at once; other processes notice on their next poll. */
   readonly events = new EventEmitter();
+  private readonly audit: Audit;
 
   constructor(private readonly ctx: ServiceContext) {
     this.events.setMaxListeners(0);
+    this.audit = new Audit(ctx);
   }
 
   // ---- enrolment ---------------------------------------------------------------------------------------
@@ -103,6 +108,12 @@ export class PushService {
     const { symbol, candidates } = chooseChallengeSymbols(randomInt);
     const id = randomAlphanumeric(24);
     await this.ctx.db.transaction().execute(async (trx) => {
+      const recent = await trx.selectFrom('push_challenges').select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', input.userId).where('created_at', '>', now - PUSH_LIMIT_WINDOW_MS).executeTakeFirstOrThrow();
+      if (Number(recent.n) >= this.ctx.config.pushRateLimit) {
+        throw new AppError('too_many_requests', 'push_rate_limited',
+          `Too many sign-in requests were sent to this account's authenticator. Wait a few minutes, then try again.`);
+      }
       // One pending challenge per user: a newer login suspends the older one.
       await trx.updateTable('push_challenges').set({ state: 'suspended', decided_at: now })
         .where('user_id', '=', input.userId).where('state', '=', 'pending').execute();
@@ -157,8 +168,10 @@ export class PushService {
       throw new AppError('conflict', 'challenge_not_pending', 'This challenge was already answered, was replaced by a newer sign-in, or has expired.');
     }
     await this.ctx.db.updateTable('authenticators').set({ last_used_at: now }).where('id', '=', device.id).execute();
+    const outcome = symbolOk ? 'approved' : decision === 'approve' ? 'wrong_symbol' : 'denied';
+    await this.audit.record(`push.${outcome}`, { actorId: device.userId, challenge: row.id, device: device.id });
     this.events.emit(`decided:${row.id}`, newState);
-    return symbolOk ? 'approved' : decision === 'approve' ? 'wrong_symbol' : 'denied';
+    return outcome;
   }
 
   /** Consumes an approval, once, for the login transaction that created it. */

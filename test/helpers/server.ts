@@ -39,7 +39,9 @@ export async function startTestServer(options: { listen?: boolean; manualTime?: 
   const port = options.listen === false ? 8080 : await freePort();
   const env: Record<string, string> = {
     TESSERA_PORT: String(port), TESSERA_HOST: '127.0.0.1', TESSERA_BASE_URL: `http://localhost:${port}`,
-    TESSERA_DATABASE: join(dir, 'tessera.db'), TESSERA_LOG_LEVEL: 'silent', ...options.settings,
+    TESSERA_DATABASE: join(dir, 'tessera.db'), TESSERA_LOG_LEVEL: 'silent',
+    // Suites sign the same user in many times; the push rate limit has its own tests (pass settings to get 5).
+    TESSERA_PUSH_RATE_LIMIT: '1000', ...options.settings,
   };
   const config = loadConfig({ env });
   const dialect = await openDatabase(config.database);

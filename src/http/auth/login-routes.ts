@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../services/accounts.js';
 import type { Audit } from '../../services/audit.js';
-import type { PushService } from '../../services/push.js';
+import { PUSH_LIMIT_WINDOW_MS, type PushService } from '../../services/push.js';
+import { AppError } from '../../errors/app-error.js';
 import { randomAlphanumeric } from '../../services/secrets.js';
 import type { Session, Sessions } from '../../services/sessions.js';
 import { PAGE_HEADERS, renderPage, type Html } from '../web/html.js';
@@ -83,9 +84,16 @@ export async function registerLoginRoutes(app: FastifyInstance, deps: LoginDeps)
     if (!(await accounts.hasSecondFactor(user.id))) return finishLogin(reply, s, user.id, next, req.ip);
 
     const loginTx = randomAlphanumeric(32);
-    await push.createChallenge({
-      userId: user.id, loginTx, service: 'Tessera', application: await deps.describeApplication(next), ip: req.ip,
-    });
+    try {
+      await push.createChallenge({
+        userId: user.id, loginTx, service: 'Tessera', application: await deps.describeApplication(next), ip: req.ip,
+      });
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'push_rate_limited') throw err;
+      await deps.audit.record('push.rate_limited', { actorId: user.id, ip: req.ip });
+      reply.header('retry-after', String(PUSH_LIMIT_WINDOW_MS / 1000));
+      return sendPage(reply, 429, 'Sign in', loginForm({ csrf: s!.csrf_token, next, username, error: err.message }));
+    }
     await sessions.awaitSecondFactor(s!, user.id, loginTx);
     return reply.code(303).header('location', `/login/challenge?next=${encodeURIComponent(next)}`).send();
   });

@@ -43,7 +43,12 @@ export function safeReturnPath(value: unknown): string {
   if (typeof value !== 'string' || value.length > 2000) return '/';
   if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
   if (/[\u0000-\u001f\u007f\\]/.test(value)) return '/';
-  return value;
+  // Percent-encode what a Location header cannot carry (spaces, non-ASCII); a lone surrogate makes it unusable.
+  try {
+    return value.replace(/[^\u0021-\u007e]+/gu, (run) => encodeURIComponent(run));
+  } catch {
+    return '/';
+  }
 }
 
 export function parseForm(body: unknown): URLSearchParams {
