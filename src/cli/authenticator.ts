@@ -86,9 +86,9 @@ export async function runAuthenticatorCommand(args: string[], io: CliIo): Promis
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({
     args: rest, allowPositionals: true, strict: true,
-    options: { file: { type: 'string' }, name: { type: 'string' }, pick: { type: 'string' }, wait: { type: 'string' }, json: { type: 'boolean' } },
+    options: { file: { type: 'string' }, name: { type: 'string' }, pick: { type: 'string' }, wait: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
-  if (!sub || !values.file) throw new UsageError(USAGE);
+  if (!sub || sub === '--help' || sub === '-h' || values.help || !values.file) throw new UsageError(USAGE);
   const waitSeconds = values.wait === undefined ? 30 : Number(values.wait);
   if (!Number.isFinite(waitSeconds) || waitSeconds < 0) throw new UsageError('--wait takes a number of seconds');
 

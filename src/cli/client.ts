@@ -8,12 +8,13 @@ import { parseArgs } from 'node:util';
 import { OAuthClient, OAuthClientError } from '../client/index.js';
 import { loadConfig } from '../config/config.js';
 
-const USAGE = `usage: tessera client <command> [--config FILE] [--server URL] [--consumer-key KEY]
+const USAGE = `usage: tessera client <command> [--state FILE] [--server URL] [--consumer-key KEY]
   keygen [--force]                      make an RSA key pair; prints the public key for the application link
   request-token [--callback URL]        get a request token and the URL where the user allows it (default oob)
   access-token VERIFIER                 exchange the authorized request token for an access token
   request PATH [--method M] [--data JSON]   a signed REST call, e.g. request /rest/api/2/myself
---config defaults to ./tessera-client.json; --server to the configured base URL (TESSERA_BASE_URL, or http://localhost:TESSERA_PORT).`;
+--state (the client's keys and tokens) defaults to ./tessera-client.json; --server to the configured base URL
+(TESSERA_BASE_URL, --base-url, or http://localhost:<port>).`;
 
 export interface ClientState {
   baseUrl?: string;
@@ -71,13 +72,13 @@ function printBody(io: ClientIo, body: string, json: unknown): void {
   else if (body !== '') io.stdout.write(body.endsWith('\n') ? body : `${body}\n`);
 }
 
-export async function runClientCommand(args: string[], io: ClientIo): Promise<number> {
+export async function runClientCommand(args: string[], io: ClientIo, settingsFlags: Record<string, string | undefined> = {}): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
       args, allowPositionals: true, strict: true,
       options: {
-        config: { type: 'string' }, server: { type: 'string' }, 'consumer-key': { type: 'string' },
+        state: { type: 'string' }, server: { type: 'string' }, 'consumer-key': { type: 'string' },
         callback: { type: 'string' }, method: { type: 'string' }, data: { type: 'string' },
         force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
@@ -90,12 +91,12 @@ export async function runClientCommand(args: string[], io: ClientIo): Promise<nu
   const [command, ...operands] = positionals;
   if (values.help) { io.stdout.write(`${USAGE}\n`); return 0; }
 
-  const file = resolve(values.config ?? 'tessera-client.json');
+  const file = resolve(values.state ?? 'tessera-client.json');
   try {
     const state = readState(file);
     if (values.server !== undefined) state.baseUrl = values.server.replace(/\/+$/, '');
     // The same settings as every tessera command: TESSERA_BASE_URL, or derived from TESSERA_PORT.
-    state.baseUrl ??= loadConfig({ env: io.env }).baseUrl;
+    state.baseUrl ??= loadConfig({ env: io.env, flags: settingsFlags }).baseUrl;
     if (values['consumer-key'] !== undefined) state.consumerKey = values['consumer-key'];
     const usage = () => new CommandError(USAGE, 2);
 
@@ -113,7 +114,7 @@ export async function runClientCommand(args: string[], io: ClientIo): Promise<nu
         io.stdout.write(publicKey.export({ format: 'pem', type: 'spki' }).toString());
         // The hint goes to stderr so that `tessera client keygen > public.pem` writes only the key.
         io.stderr.write(`The private key is saved in ${file} (mode 0600). Register the public key above as an application link:\n`
-          + `  tessera admin consumer add --key ${state.consumerKey} --name "Tessera CLI" --public-key public.pem\n`
+          + `  tessera admin consumer add --key ${state.consumerKey} --name "<application name>" --public-key public.pem\n`
           + '(`tessera client keygen > public.pem` saves only the public key to that file.)\n');
         return 0;
       }

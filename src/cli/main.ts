@@ -1,5 +1,5 @@
 // The `tessera` command: dispatches to serve, admin, client and authenticator.
-import { runAdminCommand } from './admin.js';
+import { runAdminCommand, splitConfigFlags } from './admin.js';
 import { runAuthenticatorCommand } from './authenticator.js';
 import { runClientCommand } from './client.js';
 import { processIo, UsageError, type CliIo } from './io.js';
@@ -21,8 +21,10 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
         return await runServe(args, io);
       case 'admin':
         return await runAdminCommand(args, io);
-      case 'client':
-        return await runClientCommand(args, io);
+      case 'client': {
+        const { config, rest } = splitConfigFlags(args);
+        return await runClientCommand(rest, io, config);
+      }
       case 'authenticator':
         return await runAuthenticatorCommand(args, io);
       case undefined: case 'help': case '--help': case '-h':
@@ -32,6 +34,10 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
         throw new UsageError(USAGE);
     }
   } catch (err) {
+    if (err instanceof UsageError && (argv.includes('--help') || argv.includes('-h'))) {
+      io.stdout.write(`${err.message}\n`);
+      return 0;
+    }
     if (err instanceof UsageError || err instanceof ConfigError || err instanceof AppError) {
       io.stderr.write(`tessera: ${err.message}\n`);
       return 2;

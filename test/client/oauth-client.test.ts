@@ -119,7 +119,7 @@ describe('tessera client and tessera admin consumer', () => {
   async function cli(args: string[]) {
     const out = sink();
     const err = sink();
-    const code = await runClientCommand([...args, '--config', join(dir, 'client.json')], { stdout: out.stream, stderr: err.stream, env: { TESSERA_BASE_URL: baseUrl } });
+    const code = await runClientCommand([...args, '--state', join(dir, 'client.json')], { stdout: out.stream, stderr: err.stream, env: { TESSERA_BASE_URL: baseUrl } });
     return { code, stdout: out.text(), stderr: err.text() };
   }
   async function admin(args: string[], stdin = '') {

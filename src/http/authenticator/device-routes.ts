@@ -3,6 +3,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.js';
 import type { PushService } from '../../services/push.js';
+import { sendPage } from '../auth/login-routes.js';
+import { html } from '../web/html.js';
 
 export interface DeviceDeps {
   push: PushService;
@@ -25,6 +27,14 @@ export async function registerDeviceRoutes(app: FastifyInstance, deps: DeviceDep
   const device = (req: FastifyRequest) => push.authenticateDevice({
     method: req.method, pathAndQuery: req.raw.url ?? '/', authorization: req.headers.authorization, body: rawBodyText(req),
   });
+
+  // Where an enrolment link points. The code is in the fragment (never sent to a server); this page tells a
+  // person who opened the link in a browser what to do with it.
+  app.get('/authenticator/enroll', async (_req, reply) => sendPage(reply, 200, 'Enrol an authenticator', html`<h1>Enrol an authenticator</h1>
+<p>This is a one-time link that registers an authenticator for your Tessera account. It works for 10 minutes.</p>
+<p>Copy the whole address of this page, including the part after <code>#</code>, and give it to the command-line authenticator:</p>
+<pre>tessera authenticator enroll '&lt;the address&gt;' --file device.json</pre>
+<p class="muted">The file keeps the authenticator's private key: keep it safe. The server only learns the public key.</p>`));
 
   app.post('/api/authenticator/enroll', async (req, reply) => {
     const body = jsonBody(req);
