@@ -5,18 +5,8 @@ import { formatIssueKey } from '../domain/issue-key.js';
 import type { IssueRecord } from '../services/issue-records.js';
 import type { Db, IssuesTable } from './schema.js';
 
-export interface NewIssue {
-  projectId: number;
-  issueTypeId: string;
-  summary: string;
-  description: string | null;
-  priorityId: string;
-  statusId: string;
-  reporterId: number | null;
-  creatorId: number;
-  assigneeId: number | null;
-  createdAt: number;
-}
+/** An issue before it has an id, a number and a key (allocated on insert). */
+export type NewIssue = Omit<IssueRecord, 'id' | 'number' | 'key' | 'updatedAt'>;
 
 export interface IssueChanges {
   summary?: string;
