@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { pino } from 'pino';
 import { authenticationHook } from './http/authentication.js';
 import { registerDeviceRoutes } from './http/authenticator/device-routes.js';
+import { registerIconRoutes } from './http/web/icon-routes.js';
 import { registerLoginRoutes } from './http/auth/login-routes.js';
 import { makeErrorHandler, notFoundHandler } from './http/error-mapper.js';
 import { registerJiraRoutes } from './http/jira/routes.js';
@@ -86,6 +87,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await registerAuthorizeRoutes(app, { provider: services.oauth, accounts: services.accounts, sessions: services.sessions, audit: services.audit });
   await registerOAuthTokenRoutes(app, { provider: services.oauth });
   await registerDeviceRoutes(app, { push: services.push });
+  await registerIconRoutes(app);
 
   // The Jira REST API, in its own context so the authentication hook covers exactly these routes.
   await app.register(async (jira) => {

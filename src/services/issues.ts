@@ -7,7 +7,7 @@ import { AppError } from '../errors/app-error.js';
 import { CommentRepository } from '../storage/comment-repository.js';
 import { IssueRepository, type IssueFilter, type IssueOrder } from '../storage/issue-repository.js';
 import { ProjectRepository } from '../storage/project-repository.js';
-import { ReferenceRepository } from '../storage/reference-repository.js';
+import { ReferenceRepository, type Catalogue } from '../storage/reference-repository.js';
 import type { ServiceContext } from './context.js';
 import { seedDemoProject } from './demo-seed.js';
 import {
@@ -77,6 +77,18 @@ export class IssueService {
     const user = await this.reference.userById(userId);
     if (!user) throw new AppError('not_found', 'user_not_found', 'The user does not exist.');
     return user;
+  }
+
+  /** A user by name (Jira Server names users by username). Unknown and inactive-hidden alike: 404. */
+  async getUserByName(username: string): Promise<UserRecord> {
+    const user = await this.reference.userByName(username);
+    if (!user) throw new AppError('not_found', 'user_not_found', `The user named '${username}' does not exist.`);
+    return user;
+  }
+
+  /** Issue types, priorities and statuses: the reference data every issue points at. */
+  catalogue(): Promise<Catalogue> {
+    return this.reference.catalogue();
   }
 
   async listProjects(actor: Actor): Promise<ProjectView[]> {
@@ -185,6 +197,13 @@ export class IssueService {
     ]);
     const users = await this.reference.usersByIds(records.map((c) => c.authorId));
     return { startAt: page.startAt, maxResults: page.maxResults, total, items: records.map((c) => toCommentView(c, users)) };
+  }
+
+  async getComment(actor: Actor, idOrKey: string, commentId: string): Promise<CommentView> {
+    const { issue } = await this.findVisibleIssue(actor, idOrKey);
+    const record = /^\d{1,15}$/.test(commentId) ? await this.comments.findInIssue(issue.id, Number(commentId)) : undefined;
+    if (!record) throw new AppError('not_found', 'comment_not_found', `Can not find a comment for the id: ${commentId}.`);
+    return toCommentView(record, await this.reference.usersByIds([record.authorId]));
   }
 
   async addComment(actor: Actor, idOrKey: string, body: string): Promise<CommentView> {

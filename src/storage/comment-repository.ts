@@ -35,6 +35,11 @@ export class CommentRepository {
     return Number(row.n);
   }
 
+  async findInIssue(issueId: number, commentId: number): Promise<CommentRecord | undefined> {
+    const row = await this.db.selectFrom('comments').selectAll().where('issue_id', '=', issueId).where('id', '=', commentId).executeTakeFirst();
+    return row ? toComment(row) : undefined;
+  }
+
   async pageForIssue(issueId: number, direction: 'asc' | 'desc', offset: number, limit: number): Promise<CommentRecord[]> {
     if (limit <= 0) return [];
     const rows = await this.db.selectFrom('comments').selectAll()

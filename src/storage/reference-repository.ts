@@ -33,6 +33,11 @@ export class ReferenceRepository {
     return row ? toUser(row) : undefined;
   }
 
+  async userByName(username: string): Promise<UserRecord | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('username_lower', '=', username.toLowerCase()).executeTakeFirst();
+    return row ? toUser(row) : undefined;
+  }
+
   async usersByIds(ids: Iterable<number>): Promise<Map<number, UserRecord>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();

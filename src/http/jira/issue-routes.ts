@@ -55,6 +55,23 @@ export function registerIssueRoutes({ app, prefix, issues, links }: JiraRouteCon
     return jiraCommentPage(links, page);
   });
 
+  app.get<{ Params: IssueParams & { commentId: string } }>(`${issuePath}/comment/:commentId`, async (request) => {
+    const actor = requireUser(request);
+    return jiraComment(links, await issues.getComment(actor, request.params.issueIdOrKey, request.params.commentId));
+  });
+
+  // Watching and voting are not kept yet: the issue's `watches` and `votes` links answer honestly with none.
+  app.get<{ Params: IssueParams }>(`${issuePath}/watchers`, async (request: IssueRequest) => {
+    const actor = requireUser(request);
+    const issue = await issues.getIssue(actor, request.params.issueIdOrKey, { withComments: false });
+    return { self: `${links.api}/issue/${issue.id}/watchers`, isWatching: false, watchCount: 0, watchers: [] };
+  });
+  app.get<{ Params: IssueParams }>(`${issuePath}/votes`, async (request: IssueRequest) => {
+    const actor = requireUser(request);
+    const issue = await issues.getIssue(actor, request.params.issueIdOrKey, { withComments: false });
+    return { self: `${links.api}/issue/${issue.id}/votes`, votes: 0, hasVoted: false, voters: [] };
+  });
+
   app.post<{ Params: IssueParams }>(`${issuePath}/comment`, async (request: IssueRequest, reply: FastifyReply) => {
     const actor = requireUser(request);
     const comment = await issues.addComment(actor, request.params.issueIdOrKey, parseCommentBody(request.body));

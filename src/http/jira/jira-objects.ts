@@ -102,7 +102,7 @@ export function jiraPriority(l: Links, priority: PriorityRecord): Record<string,
 }
 
 /** Jira's fixed status categories. */
-const STATUS_CATEGORIES: Record<string, { id: number; colorName: string; name: string }> = {
+export const STATUS_CATEGORIES: Record<string, { id: number; colorName: string; name: string }> = {
   undefined: { id: 1, colorName: 'medium-gray', name: 'No Category' },
   new: { id: 2, colorName: 'blue-gray', name: 'To Do' },
   done: { id: 3, colorName: 'green', name: 'Done' },
@@ -111,13 +111,17 @@ const STATUS_CATEGORIES: Record<string, { id: number; colorName: string; name: s
 
 export function jiraStatus(l: Links, status: StatusRecord): Record<string, unknown> {
   const key = status.categoryKey in STATUS_CATEGORIES ? status.categoryKey : 'undefined';
-  const category = STATUS_CATEGORIES[key] as { id: number; colorName: string; name: string };
   return {
     self: `${l.api}/status/${status.id}`,
     description: status.description,
-    iconUrl: `${l.base}/images/icons/statuses/generic.png`,
+    iconUrl: `${l.base}/images/icons/statuses/generic.svg`,
     name: status.name,
     id: status.id,
-    statusCategory: { self: `${l.api}/statuscategory/${category.id}`, id: category.id, key, colorName: category.colorName, name: category.name },
+    statusCategory: jiraStatusCategory(l, key),
   };
+}
+
+export function jiraStatusCategory(l: Links, key: string): Record<string, unknown> {
+  const category = STATUS_CATEGORIES[key] ?? STATUS_CATEGORIES['undefined']!;
+  return { self: `${l.api}/statuscategory/${category.id}`, id: category.id, key, colorName: category.colorName, name: category.name };
 }

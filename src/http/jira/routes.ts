@@ -12,6 +12,7 @@ import { jiraIssueType, jiraProject, jiraProjectFull, jiraUser, jiraUserFull, li
 import { asQuery, queryList } from './query-params.js';
 import type { JiraRouteContext } from './route-context.js';
 import { registerSearchRoutes } from './search-routes.js';
+import { registerReferenceRoutes } from './reference-routes.js';
 
 export const JIRA_API_PREFIXES = ['/rest/api/2', '/rest/api/latest'] as const;
 
@@ -32,6 +33,7 @@ export async function registerJiraRoutes(app: FastifyInstance, deps: JiraRouteDe
     registerProjectRoutes(ctx);
     registerIssueRoutes(ctx);
     registerSearchRoutes(ctx);
+    registerReferenceRoutes(ctx);
   }
 }
 
