@@ -1,6 +1,7 @@
 // Opens the configured database and brings its schema up to date.
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-initial.js';
+import * as m0002 from './migrations/0002-jira-fields.js';
 import { openSqlite, type DialectModule } from './sqlite.js';
 
 export type { DialectModule };
@@ -19,6 +20,7 @@ class Migrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return {
       '0001-initial': { up: (db) => m0001.up(db, this.dialect.autoId, this.dialect.startIdsAt) },
+      '0002-jira-fields': { up: (db) => m0002.up(db, this.dialect.autoId, this.dialect.startIdsAt) },
     };
   }
 }

@@ -152,6 +152,11 @@ export interface IssuesTable {
   assignee_id: number | null;
   created_at: number;
   updated_at: number;
+  resolution_id: string | null;
+  resolved_at: number | null;
+  due_date: string | null; // YYYY-MM-DD
+  environment: string | null;
+  parent_id: number | null;
 }
 
 export interface CommentsTable {
@@ -172,6 +177,91 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+export interface ResolutionsTable {
+  id: string;
+  name: string;
+  description: string;
+  position: number;
+}
+
+export interface WorkflowTransitionsTable {
+  id: string;
+  name: string;
+  from_status_id: string | null; // null: from any status
+  to_status_id: string;
+  position: number;
+}
+
+export interface IssueLabelsTable {
+  issue_id: number;
+  label: string;
+}
+
+export interface ComponentsTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  description: string;
+  lead_id: number | null;
+  created_at: number;
+}
+
+export interface VersionsTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  description: string;
+  released: number;
+  archived: number;
+  release_date: string | null; // YYYY-MM-DD
+  position: number;
+  created_at: number;
+}
+
+export interface IssueComponentsTable {
+  issue_id: number;
+  component_id: number;
+}
+
+export interface IssueFixVersionsTable {
+  issue_id: number;
+  version_id: number;
+}
+
+export interface ChangelogTable {
+  id: Generated<number>;
+  issue_id: number;
+  author_id: number | null;
+  created_at: number;
+}
+
+export interface ChangelogItemsTable {
+  id: Generated<number>;
+  changelog_id: number;
+  field: string; // Jira's field name: status, assignee, summary, labels, …
+  field_type: string; // 'jira' for system fields
+  from_value: string | null;
+  from_string: string | null;
+  to_value: string | null;
+  to_string: string | null;
+}
+
+export interface ProjectMembersTable {
+  project_id: number;
+  user_id: number;
+  role: 'viewer' | 'member' | 'admin';
+}
+
+export interface UserGroupsTable {
+  name: string;
+  created_at: number;
+}
+
+export interface GroupMembersTable {
+  group_name: string;
+  user_id: number;
+}
+
 export interface Database {
   users: UsersTable;
   login_failures: LoginFailuresTable;
@@ -190,6 +280,18 @@ export interface Database {
   issues: IssuesTable;
   comments: CommentsTable;
   audit_log: AuditLogTable;
+  resolutions: ResolutionsTable;
+  workflow_transitions: WorkflowTransitionsTable;
+  issue_labels: IssueLabelsTable;
+  components: ComponentsTable;
+  versions: VersionsTable;
+  issue_components: IssueComponentsTable;
+  issue_fix_versions: IssueFixVersionsTable;
+  changelog: ChangelogTable;
+  changelog_items: ChangelogItemsTable;
+  project_members: ProjectMembersTable;
+  user_groups: UserGroupsTable;
+  group_members: GroupMembersTable;
 }
 
 export type Db = Kysely<Database>;
