@@ -5,6 +5,7 @@ import { Consumers } from './consumers.js';
 import type { ServiceContext } from './context.js';
 import { IssueService } from './issues.js';
 import { OAuthProvider } from './oauth-provider.js';
+import { ProjectService } from './projects.js';
 import { PushService } from './push.js';
 import { Sessions } from './sessions.js';
 
@@ -17,9 +18,11 @@ export interface Services {
   consumers: Consumers;
   oauth: OAuthProvider;
   issues: IssueService;
+  projects: ProjectService;
 }
 
 export function createServices(context: ServiceContext): Services {
+  const issues = new IssueService(context);
   return {
     context,
     accounts: new Accounts(context),
@@ -28,6 +31,7 @@ export function createServices(context: ServiceContext): Services {
     push: new PushService(context),
     consumers: new Consumers(context),
     oauth: new OAuthProvider(context),
-    issues: new IssueService(context),
+    issues,
+    projects: new ProjectService(context, issues),
   };
 }

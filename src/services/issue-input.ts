@@ -11,18 +11,45 @@ export interface Ref {
   name?: string;
 }
 
+/** Operations on a multi-valued field: `set` replaces (applied first), then `add` and `remove`. */
+export interface ListEdit<T> {
+  set?: T[];
+  add: T[];
+  remove: T[];
+}
+
 export interface CreateIssueInput {
   project?: Ref;
   issueType?: Ref;
   summary?: string;
   description?: string | null;
   priority?: Ref;
+  /** Usernames; null: nobody; '-1' (assignee): the project lead, Jira's automatic assignee. */
+  assignee?: string | null;
+  reporter?: string | null;
+  labels?: string[];
+  components?: Ref[];
+  fixVersions?: Ref[];
+  /** YYYY-MM-DD. */
+  dueDate?: string | null;
+  environment?: string | null;
+  /** The parent of a sub-task: `{"key"}` or `{"id"}`. */
+  parent?: Ref;
 }
 
 export interface EditIssueInput {
   summary?: string;
   description?: string | null;
   priority?: Ref;
+  assignee?: string | null;
+  reporter?: string | null;
+  dueDate?: string | null;
+  environment?: string | null;
+  labels?: ListEdit<string>;
+  components?: ListEdit<Ref>;
+  fixVersions?: ListEdit<Ref>;
+  /** `update.comment: [{"add": {"body"}}]`: comments added with the change. */
+  comments?: string[];
 }
 
 export const SUMMARY_MAX_LENGTH = 255;
@@ -36,7 +63,10 @@ export const MESSAGES = {
   projectInvalid: 'valid project is required',
   issueTypeRequired: 'issue type is required',
   issueTypeInvalid: 'valid issue type is required',
-  subtaskUnsupported: 'Sub-tasks need a parent issue, which Tessera does not support yet.',
+  parentRequired: 'Issue type is a sub-task but parent issue key or id not specified.',
+  parentNotAllowed: 'Only sub-tasks have a parent: choose a sub-task issue type or leave out the parent.',
+  parentInvalid: 'The parent issue does not exist, is in another project, or is itself a sub-task.',
+  dueDateInvalid: "Error parsing date string: use the format 'yyyy-MM-dd'.",
   priorityInvalid: 'The priority selected is invalid.',
   commentEmpty: 'Comment body can not be empty!',
 } as const;
@@ -81,7 +111,6 @@ export function checkIssueType(types: readonly IssueTypeRecord[], ref: Ref | und
   }
   const type = findByIdOrName(types, ref);
   if (!type) errors['issuetype'] = MESSAGES.issueTypeInvalid;
-  else if (type.subtask) errors['issuetype'] = MESSAGES.subtaskUnsupported;
   else return type;
   return undefined;
 }

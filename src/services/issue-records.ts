@@ -56,6 +56,51 @@ export interface IssueRecord {
   assigneeId: number | null;
   createdAt: number;
   updatedAt: number;
+  resolutionId: string | null;
+  resolvedAt: number | null;
+  /** YYYY-MM-DD. */
+  dueDate: string | null;
+  environment: string | null;
+  /** The parent issue of a sub-task. */
+  parentId: number | null;
+}
+
+export interface ResolutionRecord {
+  id: string;
+  name: string;
+  description: string;
+}
+
+export interface ComponentRecord {
+  id: number;
+  projectId: number;
+  name: string;
+  description: string;
+}
+
+export interface VersionRecord {
+  id: number;
+  projectId: number;
+  name: string;
+  description: string;
+  released: boolean;
+  archived: boolean;
+  releaseDate: string | null;
+}
+
+/** A workflow transition: to a status, from any status (fromStatusId null) or from one. */
+export interface TransitionRecord {
+  id: string;
+  name: string;
+  fromStatusId: string | null;
+  toStatusId: string;
+}
+
+/** What an issue has besides its own row. */
+export interface IssueExtras {
+  labels: string[];
+  components: ComponentRecord[];
+  fixVersions: VersionRecord[];
 }
 
 export interface CommentRecord {
@@ -97,6 +142,32 @@ export interface IssueView {
   assignee: UserRecord | null;
   /** null when the caller did not ask for comments (search results, field selections without `comment`). */
   comments: CommentView[] | null;
+  resolution: ResolutionRecord | null;
+  resolvedAt: number | null;
+  dueDate: string | null;
+  environment: string | null;
+  labels: string[];
+  components: ComponentRecord[];
+  fixVersions: VersionRecord[];
+  parent: IssueLinkView | null;
+  subtasks: IssueLinkView[];
+}
+
+/** Another issue as a parent or sub-task link shows it. */
+export interface IssueLinkView {
+  id: number;
+  key: string;
+  summary: string;
+  status: StatusRecord;
+  priority: PriorityRecord;
+  issueType: IssueTypeRecord;
+}
+
+export interface ChangeGroupView {
+  id: number;
+  author: UserRecord | null;
+  createdAt: number;
+  items: Array<{ field: string; fieldType: string; from: string | null; fromString: string | null; to: string | null; toString: string | null }>;
 }
 
 export interface Page<T> {

@@ -1,23 +1,32 @@
-// The issue tracker's use cases: projects, issues, comments and the (for now tiny) search, for one acting
+// The issue tracker's use cases: projects, issues, comments and JQL search, for one acting
 // user. Permission questions go through canSee/canEdit only, so project membership (next issue) changes one
 // place. Returns views free of any wire format; src/http/jira renders them as Jira JSON.
 import { parseIdOrKey, isValidProjectKey } from '../domain/issue-key.js';
-import { parseSearchQuery, type JqlQuery } from '../domain/search-query.js';
+import { parseJql } from '../domain/jql/parser.js';
 import { AppError } from '../errors/app-error.js';
 import { CommentRepository } from '../storage/comment-repository.js';
-import { IssueRepository, type IssueFilter, type IssueOrder } from '../storage/issue-repository.js';
+import { IssueRepository, toIssue } from '../storage/issue-repository.js';
+import { searchIssues } from '../storage/issue-search.js';
+import { MemberRepository } from '../storage/member-repository.js';
 import { ProjectRepository } from '../storage/project-repository.js';
 import { ReferenceRepository, type Catalogue } from '../storage/reference-repository.js';
 import type { ServiceContext } from './context.js';
 import { seedDemoProject } from './demo-seed.js';
+import { IssueChangeService, type TransitionInput } from './issue-changes.js';
+import { resolveCreateExtras } from './issue-create.js';
+import { PermissionService } from './permissions.js';
 import {
   checkIssueType, checkPriority, checkSummary, MESSAGES, normaliseDescription, validationError,
   type CreateIssueInput, type EditIssueInput,
 } from './issue-input.js';
-import type { Actor, CommentView, IssueRecord, IssueView, Page, ProjectRecord, ProjectView, UserRecord } from './issue-records.js';
-import { must, toCommentView, toIssueView } from './issue-views.js';
+import type {
+  Actor, ChangeGroupView, CommentView, ComponentRecord, IssueRecord, IssueView, Page, ProjectRecord, ProjectView, ResolutionRecord, TransitionRecord,
+  UserRecord, VersionRecord,
+} from './issue-records.js';
+import { must, toCommentView, toIssueView, type IssueRelations } from './issue-views.js';
 
 export type { CreateIssueInput, EditIssueInput, Ref } from './issue-input.js';
+export type { TransitionInput } from './issue-changes.js';
 
 export interface NewProjectInput {
   key: string;
@@ -30,13 +39,19 @@ export interface SearchRequest {
   jql: string;
   startAt: number;
   maxResults: number;
-  /** false: an unknown project gives a warning and no results instead of a 400 (Jira's validateQuery). */
+  /** false: an unknown JQL value gives a warning and matches nothing instead of a 400 (Jira's validateQuery). */
   validateQuery: boolean;
   withComments: boolean;
 }
 
 export interface SearchResult extends Page<IssueView> {
   warningMessages: string[];
+}
+
+export interface CreateMetaProject {
+  project: ProjectRecord;
+  components: ComponentRecord[];
+  versions: VersionRecord[];
 }
 
 export interface PageRequest {
@@ -55,20 +70,38 @@ export class IssueService {
     this.issues = new IssueRepository(ctx.db);
     this.comments = new CommentRepository(ctx.db);
     this.reference = new ReferenceRepository(ctx.db);
+    this.permissions = new PermissionService(ctx);
+    this.changes = new IssueChangeService(ctx, {
+      findVisible: (actor, idOrKey) => this.findVisibleIssue(actor, idOrKey),
+      findEditable: (actor, idOrKey) => this.findEditableIssue(actor, idOrKey),
+    });
   }
+
+  /** Edits, transitions, assignment, sub-task deletes and the changelog (src/services/issue-changes.ts). */
+  readonly changes: IssueChangeService;
 
   now(): number {
     return this.ctx.clock();
   }
 
-  // --- permissions: the one place the next issue (project membership) changes ---
+  // --- permissions: the rules live in PermissionService (src/services/permissions.ts) ---
 
-  async canSee(_actor: Actor, _project: ProjectRecord): Promise<boolean> {
-    return true; // every authenticated user sees every project until projects have members
+  /** Project membership and roles; also used by the project, component and version use cases. */
+  readonly permissions: PermissionService;
+
+  /** Any role in the project (or a lead, or an administrator): read. */
+  async canSee(actor: Actor, project: ProjectRecord): Promise<boolean> {
+    return this.permissions.canSee(actor, project);
   }
 
+  /** The member role or more: create, edit, comment, transition. */
   async canEdit(actor: Actor, project: ProjectRecord): Promise<boolean> {
-    return this.canSee(actor, project);
+    return this.permissions.canEdit(actor, project);
+  }
+
+  /** The projects the actor can see, by key: searches restrict themselves to these. */
+  async visibleProjects(actor: Actor): Promise<ProjectRecord[]> {
+    return this.permissions.visibleProjects(actor);
   }
 
   // --- users and projects ---
@@ -118,8 +151,13 @@ export class IssueService {
     if (!(await this.reference.userById(input.leadUserId))) errors['projectLead'] = 'The project lead does not exist.';
     if (Object.keys(errors).length > 0) throw validationError(errors);
     try {
-      return await this.projects.insert({
-        key, name, description: input.description ?? '', leadId: input.leadUserId, createdAt: this.now(),
+      // The lead is a project admin: the membership row is written with the project, in one transaction.
+      return await this.ctx.db.transaction().execute(async (trx) => {
+        const project = await new ProjectRepository(trx).insert({
+          key, name, description: input.description ?? '', leadId: input.leadUserId, createdAt: this.now(),
+        });
+        await new MemberRepository(trx).setRole(project.id, project.leadId, 'admin');
+        return project;
       });
     } catch (err) {
       if (this.ctx.dialect.isUniqueViolation(err)) throw validationError({ projectKey: `Project '${key}' uses this project key.` });
@@ -148,6 +186,9 @@ export class IssueService {
     const priority = checkPriority(catalogue.priorities, input.priority, errors);
     const status = catalogue.statuses[0]; // the first status by position: "To Do"
     if (!project || !issueType || !summary || !priority || !status) throw validationError(errors);
+    const more = await resolveCreateExtras(input, actor.userId, project, issueType, catalogue,
+      { fields: this.changes.fields, reference: this.reference }, (ref) => this.findIssueByRef(ref), errors);
+    if (Object.keys(errors).length > 0) throw validationError(errors);
     return this.issues.create({
       projectId: project.id,
       issueTypeId: issueType.id,
@@ -155,11 +196,19 @@ export class IssueService {
       description: normaliseDescription(input.description) ?? null,
       priorityId: priority.id,
       statusId: status.id,
-      reporterId: actor.userId,
+      reporterId: more.reporterId,
       creatorId: actor.userId,
-      assigneeId: null,
+      assigneeId: more.assigneeId,
       createdAt: this.now(),
-    });
+      dueDate: more.dueDate,
+      environment: more.environment,
+      parentId: more.parentId,
+    }, more.extras);
+  }
+
+  private async findIssueByRef(ref: { id?: string; key?: string }): Promise<IssueRecord | undefined> {
+    if (ref.id !== undefined) return /^[0-9]{1,15}$/.test(ref.id.trim()) ? this.issues.findById(Number(ref.id.trim())) : undefined;
+    return ref.key === undefined ? undefined : this.issues.findByKey(ref.key.trim().toUpperCase());
   }
 
   async getIssue(actor: Actor, idOrKey: string, options: { withComments: boolean }): Promise<IssueView> {
@@ -169,21 +218,45 @@ export class IssueService {
   }
 
   async editIssue(actor: Actor, idOrKey: string, input: EditIssueInput): Promise<void> {
-    const { issue } = await this.findEditableIssue(actor, idOrKey);
-    const errors: Record<string, string> = {};
-    const summary = input.summary === undefined ? undefined : checkSummary(input.summary, errors);
-    const priority = input.priority === undefined ? undefined
-      : checkPriority((await this.reference.catalogue()).priorities, input.priority, errors);
-    if (Object.keys(errors).length > 0) throw validationError(errors);
-    if (summary === undefined && input.description === undefined && priority === undefined) return;
-    await this.issues.update(issue.id, {
-      summary, description: normaliseDescription(input.description), priorityId: priority?.id,
-    }, this.now());
+    await this.changes.edit(actor, idOrKey, input);
   }
 
-  async deleteIssue(actor: Actor, idOrKey: string): Promise<void> {
-    const { issue } = await this.findEditableIssue(actor, idOrKey);
-    await this.issues.delete(issue.id);
+  /** `name` null: unassign; '-1': the project lead (Jira's automatic assignee). */
+  async assignIssue(actor: Actor, idOrKey: string, username: string | null): Promise<void> {
+    await this.changes.assign(actor, idOrKey, username);
+  }
+
+  async deleteIssue(actor: Actor, idOrKey: string, deleteSubtasks = false): Promise<void> {
+    await this.changes.delete(actor, idOrKey, deleteSubtasks);
+  }
+
+  async listTransitions(actor: Actor, idOrKey: string): Promise<{ transitions: TransitionRecord[]; catalogue: Catalogue }> {
+    const transitions = await this.changes.transitionsFor(actor, idOrKey);
+    return { transitions, catalogue: await this.reference.catalogue() };
+  }
+
+  async transitionIssue(actor: Actor, idOrKey: string, input: TransitionInput): Promise<void> {
+    await this.changes.transition(actor, idOrKey, input);
+  }
+
+  async issueChangelog(actor: Actor, idOrKey: string): Promise<ChangeGroupView[]> {
+    const { issue } = await this.findVisibleIssue(actor, idOrKey);
+    return this.changes.changelogOf(issue.id);
+  }
+
+  resolutions(): Promise<ResolutionRecord[]> {
+    return this.changes.fields.resolutions();
+  }
+
+  /** Create metadata: the visible projects asked for (all when none named), with what an issue there may use. */
+  async createMeta(actor: Actor, projectIdsOrKeys: string[]): Promise<{ catalogue: Catalogue; projects: CreateMetaProject[] }> {
+    const visible = await this.visibleProjects(actor);
+    const wanted = projectIdsOrKeys.map((v) => v.trim().toUpperCase());
+    const chosen = wanted.length === 0 ? visible : visible.filter((p) => wanted.includes(p.key) || wanted.includes(String(p.id)));
+    const projects = await Promise.all(chosen.map(async (project) => ({
+      project, components: await this.changes.fields.componentsOf(project.id), versions: await this.changes.fields.versionsOf(project.id),
+    })));
+    return { catalogue: await this.reference.catalogue(), projects };
   }
 
   // --- comments ---
@@ -213,48 +286,35 @@ export class IssueService {
     return toCommentView(record, await this.reference.usersByIds([record.authorId]));
   }
 
+  /** Changes a comment's body (null: deletes it); the author, a project admin or an admin may. */
+  async changeComment(actor: Actor, idOrKey: string, commentId: string, body: string | null): Promise<CommentView | undefined> {
+    const { project } = await this.findEditableIssue(actor, idOrKey);
+    const comment = await this.getComment(actor, idOrKey, commentId);
+    this.changes.checkCommentOwner(actor, comment.author.id, await this.permissions.canAdminister(actor, project));
+    if (body === null) {
+      await this.changes.fields.deleteComment(comment.id);
+      return undefined;
+    }
+    if (body.trim() === '') throw validationError({ comment: MESSAGES.commentEmpty });
+    await this.changes.fields.updateComment(comment.id, body, this.now());
+    return this.getComment(actor, idOrKey, commentId);
+  }
+
   // --- search ---
 
+  /** JQL over the projects the actor can see (src/storage/issue-search.ts); syntax errors are 400s with a position. */
   async search(actor: Actor, request: SearchRequest): Promise<SearchResult> {
-    const query = parseSearchQuery(request.jql);
+    const query = parseJql(request.jql);
     const warningMessages: string[] = [];
-    const filter = await this.filterFor(actor, query, request.validateQuery, warningMessages);
-    const order: IssueOrder = { field: 'created', direction: query.orderBy[0]?.direction ?? 'desc' };
-    const [total, records] = await Promise.all([
-      this.issues.count(filter),
-      this.issues.page(filter, order, request.startAt, request.maxResults),
-    ]);
-    const items = await this.toIssueViews(records, request.withComments);
-    return { startAt: request.startAt, maxResults: request.maxResults, total, items, warningMessages };
-  }
-
-  private async filterFor(actor: Actor, query: JqlQuery, validate: boolean, warnings: string[]): Promise<IssueFilter> {
-    if (!query.where) return { projectIds: (await this.visibleProjects(actor)).map((p) => p.id) };
-    const value = query.where.operand.value;
-    const project = await this.findProjectForQuery(value);
-    if (project && (await this.canSee(actor, project))) return { projectIds: [project.id] };
-    // An invisible project reads exactly like a missing one.
-    const message = `The value '${value}' does not exist for the field 'project'.`;
-    if (validate) throw new AppError('bad_request', 'jql_invalid_value', message);
-    warnings.push(message);
-    return { projectIds: [] };
-  }
-
-  /** JQL's project clause takes a key, an id or a name. */
-  private async findProjectForQuery(value: string): Promise<ProjectRecord | undefined> {
-    const byKeyOrId = await this.findProject(value);
-    if (byKeyOrId) return byKeyOrId;
-    const wanted = value.trim().toLowerCase();
-    return (await this.projects.list()).find((p) => p.name.toLowerCase() === wanted);
+    const visibleProjectIds = (await this.visibleProjects(actor)).map((p) => p.id);
+    const page = await searchIssues(this.ctx.db, query, {
+      now: this.now(), actorId: actor.userId, visibleProjectIds, validate: request.validateQuery, warnings: warningMessages,
+    }, request.startAt, request.maxResults);
+    const items = await this.toIssueViews(page.issues, request.withComments);
+    return { startAt: request.startAt, maxResults: request.maxResults, total: page.total, items, warningMessages };
   }
 
   // --- helpers ---
-
-  private async visibleProjects(actor: Actor): Promise<ProjectRecord[]> {
-    const all = await this.projects.list();
-    const visible = await Promise.all(all.map((p) => this.canSee(actor, p)));
-    return all.filter((_, i) => visible[i]);
-  }
 
   private async checkProjectForCreate(actor: Actor, input: CreateIssueInput, errors: Record<string, string>):
     Promise<ProjectRecord | undefined> {
@@ -310,6 +370,17 @@ export class IssueService {
     const userIds = records.flatMap((r) => [r.reporterId, r.creatorId, r.assigneeId]).filter((id): id is number => id !== null);
     for (const list of comments?.values() ?? []) userIds.push(...list.map((c) => c.authorId));
     const users = await this.reference.usersByIds(userIds);
-    return records.map((r) => toIssueView(r, catalogue, projects, users, comments));
+    const relations = await this.issueRelations(records);
+    return records.map((r) => toIssueView(r, catalogue, projects, users, comments, relations));
+  }
+
+  private async issueRelations(records: IssueRecord[]): Promise<IssueRelations> {
+    const ids = records.map((r) => r.id);
+    const [extras, resolutions, subtaskIds] = await Promise.all([
+      this.changes.fields.extrasFor(ids), this.changes.fields.resolutions(), this.changes.fields.subtaskIdsOf(ids),
+    ]);
+    const linkedIds = [...records.flatMap((r) => (r.parentId === null ? [] : [r.parentId])), ...[...subtaskIds.values()].flat()];
+    const linked = new Map((await this.changes.fields.issuesByIds(linkedIds)).map((row) => [row.id, toIssue(row)]));
+    return { extras, resolutions, linked, subtaskIds };
   }
 }

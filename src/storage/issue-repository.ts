@@ -3,10 +3,13 @@
 import type { Selectable } from 'kysely';
 import { formatIssueKey } from '../domain/issue-key.js';
 import type { IssueRecord } from '../services/issue-records.js';
+import { insertIssueExtras, type NewIssueExtras } from './issue-field-repository.js';
 import type { Db, IssuesTable } from './schema.js';
 
 /** An issue before it has an id, a number and a key (allocated on insert). */
-export type NewIssue = Omit<IssueRecord, 'id' | 'number' | 'key' | 'updatedAt'>;
+export type NewIssue = Omit<IssueRecord, 'id' | 'number' | 'key' | 'updatedAt' | OptionalColumns>
+  & Partial<Pick<IssueRecord, OptionalColumns>>;
+type OptionalColumns = 'resolutionId' | 'resolvedAt' | 'dueDate' | 'environment' | 'parentId';
 
 export interface IssueChanges {
   summary?: string;
@@ -14,20 +17,11 @@ export interface IssueChanges {
   priorityId?: string;
 }
 
-export interface IssueFilter {
-  /** null: every project. */
-  projectIds: number[] | null;
-}
-
-export interface IssueOrder {
-  field: 'created';
-  direction: 'asc' | 'desc';
-}
-
 export class IssueRepository {
   constructor(private readonly db: Db) {}
 
-  async create(issue: NewIssue): Promise<IssueRecord> {
+  /** `extras` (labels, components, fix versions) go in inside the same transaction. */
+  async create(issue: NewIssue, extras?: NewIssueExtras): Promise<IssueRecord> {
     return this.db.transaction().execute(async (trx) => {
       // The UPDATE comes first: it takes the write lock (SQLite) or the row lock (PostgreSQL) before anything
       // is read, so the counter value it returns is ours alone.
@@ -51,9 +45,15 @@ export class IssueRepository {
           assignee_id: issue.assigneeId,
           created_at: issue.createdAt,
           updated_at: issue.createdAt,
+          resolution_id: issue.resolutionId ?? null,
+          resolved_at: issue.resolvedAt ?? null,
+          due_date: issue.dueDate ?? null,
+          environment: issue.environment ?? null,
+          parent_id: issue.parentId ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
+      if (extras) await insertIssueExtras(trx, row.id, extras);
       return toIssue(row);
     });
   }
@@ -85,30 +85,9 @@ export class IssueRepository {
     const result = await this.db.deleteFrom('issues').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;
   }
-
-  async count(filter: IssueFilter): Promise<number> {
-    if (filter.projectIds?.length === 0) return 0;
-    let query = this.db.selectFrom('issues').select((eb) => eb.fn.countAll<number | string>().as('n'));
-    if (filter.projectIds) query = query.where('project_id', 'in', filter.projectIds);
-    const row = await query.executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-
-  async page(filter: IssueFilter, order: IssueOrder, offset: number, limit: number): Promise<IssueRecord[]> {
-    if (filter.projectIds?.length === 0 || limit <= 0) return [];
-    let query = this.db.selectFrom('issues').selectAll();
-    if (filter.projectIds) query = query.where('project_id', 'in', filter.projectIds);
-    const rows = await query
-      .orderBy('created_at', order.direction)
-      .orderBy('id', order.direction) // ties (same millisecond) keep a stable order across pages
-      .limit(limit)
-      .offset(offset)
-      .execute();
-    return rows.map(toIssue);
-  }
 }
 
-function toIssue(row: Selectable<IssuesTable>): IssueRecord {
+export function toIssue(row: Selectable<IssuesTable>): IssueRecord {
   return {
     id: row.id,
     projectId: row.project_id,
@@ -124,5 +103,10 @@ function toIssue(row: Selectable<IssuesTable>): IssueRecord {
     assigneeId: row.assignee_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    resolutionId: row.resolution_id,
+    resolvedAt: row.resolved_at,
+    dueDate: row.due_date,
+    environment: row.environment,
+    parentId: row.parent_id,
   };
 }

@@ -4,13 +4,17 @@ import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { AutoId, StartIdsAt } from './migrations/0001-initial.js';
+import type { CreateFullTextIndex } from './migrations/0003-full-text.js';
 import type { Database } from './schema.js';
+import { createFullTextIndex } from './sqlite-fts.js';
 
 export interface DialectModule {
   name: 'sqlite';
   db: Kysely<Database>;
   autoId: AutoId;
   startIdsAt: StartIdsAt;
+  /** The full-text index JQL's `~` searches (FTS5 here; a PostgreSQL module would build tsvector columns). */
+  createFullTextIndex: CreateFullTextIndex;
   isUniqueViolation(err: unknown): boolean;
 }
 
@@ -31,6 +35,7 @@ export function openSqlite(file: string): DialectModule {
     startIdsAt: async (kdb, table, first) => {
       await sql`INSERT INTO sqlite_sequence (name, seq) VALUES (${table}, ${first - 1})`.execute(kdb);
     },
+    createFullTextIndex,
     isUniqueViolation: (err) =>
       typeof err === 'object' && err !== null && 'code' in err &&
       ((err as { code: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || (err as { code: string }).code === 'SQLITE_CONSTRAINT_UNIQUE'),

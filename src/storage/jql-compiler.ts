@@ -1,0 +1,134 @@
+// Compiles a checked JQL query into a Kysely WHERE expression over `issues`. Every value the user wrote travels
+// as a bound parameter (sql`${value}`); only fixed column names and keywords are SQL text. Negations follow
+// Jira: `!=`, NOT IN and `!~` never return issues where the field is empty (`labels != x` skips unlabelled
+// issues, `assignee != bob` skips unassigned ones), unless EMPTY is asked for explicitly.
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import type { Clause, OperandTerminal, Terminal } from '../domain/jql/ast.js';
+import { dayOf } from '../domain/jql/dates.js';
+import type { FieldDefinition } from '../domain/jql/fields.js';
+import { parseTextTerms } from '../domain/jql/text-terms.js';
+import { compileHistory } from './jql-history-clause.js';
+import { atomsOf, type Atom, type JqlValues } from './jql-values.js';
+import { resolveDates, resolveIds, type IdSet } from './jql-resolve.js';
+import { fullTextQuery, matchFullText, type FullTextColumn } from './sqlite-fts.js';
+
+type Bool = RawBuilder<SqlBool>;
+const FALSE: Bool = sql<SqlBool>`1 = 0`;
+const TRUE: Bool = sql<SqlBool>`1 = 1`;
+
+const SCALAR_COLUMNS: Readonly<Record<string, RawBuilder<unknown>>> = {
+  project: sql`issues.project_id`, issuetype: sql`issues.issue_type_id`, status: sql`issues.status_id`,
+  statusCategory: sql`issues.status_id`, assignee: sql`issues.assignee_id`, reporter: sql`issues.reporter_id`,
+  creator: sql`issues.creator_id`, priority: sql`issues.priority_id`, resolution: sql`issues.resolution_id`,
+  key: sql`issues.id`, parent: sql`issues.parent_id`,
+};
+const DATE_COLUMNS: Readonly<Record<string, RawBuilder<unknown>>> = {
+  created: sql`issues.created_at`, updated: sql`issues.updated_at`, resolved: sql`issues.resolved_at`, due: sql`issues.due_date`,
+};
+/** Multi-valued fields: the link table, its value column, and how the clause's ids are matched. */
+const SET_FIELDS: Readonly<Record<string, { table: string; column: string }>> = {
+  labels: { table: 'issue_labels', column: 'label' },
+  component: { table: 'issue_components', column: 'component_id' },
+  fixVersion: { table: 'issue_fix_versions', column: 'version_id' },
+};
+const TEXT_COLUMNS: Readonly<Record<string, FullTextColumn[]>> = {
+  summary: ['summary'], description: ['description'], environment: ['environment'], comment: ['comments'], text: [],
+};
+
+const isNegative = (op: string) => op === '!=' || op === 'not in' || op === 'is not' || op === '!~';
+const inList = (column: RawBuilder<unknown>, ids: readonly (string | number)[]): Bool =>
+  ids.length === 0 ? FALSE : sql<SqlBool>`${column} IN (${sql.join([...ids])})`;
+const any = (parts: Bool[]): Bool => parts.length === 0 ? FALSE : parts.length === 1 ? parts[0]! : sql<SqlBool>`(${sql.join(parts, sql` OR `)})`;
+const all = (parts: Bool[]): Bool => parts.length === 0 ? TRUE : parts.length === 1 ? parts[0]! : sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
+
+export class JqlCompiler {
+  constructor(private readonly values: JqlValues, private readonly defs: ReadonlyMap<Terminal, FieldDefinition>) {}
+
+  async clause(clause: Clause): Promise<Bool> {
+    switch (clause.kind) {
+      case 'and': return all(await Promise.all(clause.clauses.map((c) => this.clause(c))));
+      case 'or': return any(await Promise.all(clause.clauses.map((c) => this.clause(c))));
+      // NOT is the complement: an issue the clause does not match (SQL's unknown counts as not matching).
+      case 'not': return sql<SqlBool>`NOT COALESCE(${await this.clause(clause.clause)}, 1 = 0)`;
+      case 'terminal': return this.terminal(clause);
+    }
+  }
+
+  private async terminal(t: Terminal): Promise<Bool> {
+    const def = this.defs.get(t)!;
+    if (t.operator === 'changed' || t.operator.startsWith('was')) return compileHistory(this.values, def, t);
+    const clause = t as OperandTerminal;
+    if (def.type === 'text') return this.text(def.name, clause);
+    if (def.type === 'date') return this.date(def.name, clause);
+    const atoms = atomsOf(clause.operand);
+    const set = SET_FIELDS[def.name];
+    if (set) return this.setMembership(def, clause.operator, atoms, set);
+    return this.scalar(def, clause.operator, atoms);
+  }
+
+  /** Single-valued columns: project, type, status(Category), users, priority, resolution, key, parent. */
+  private async scalar(def: FieldDefinition, operator: string, atoms: Atom[]): Promise<Bool> {
+    const column = SCALAR_COLUMNS[def.name]!;
+    if (def.name === 'key' && ['<', '>', '<=', '>='].includes(operator)) return this.keyOrder(operator, atoms);
+    const ids: IdSet = await resolveIds(this.values, def, operator, atoms);
+    const positive = any([inList(column, ids.ids), ...(ids.empty ? [sql<SqlBool>`${column} IS NULL`] : [])]);
+    if (!isNegative(operator)) return positive;
+    // Jira: a negation never matches an empty field, whatever the list says.
+    return sql<SqlBool>`(${column} IS NOT NULL AND NOT ${positive})`;
+  }
+
+  /** `key < ABC-10`: issues of the same project numbered below. */
+  private async keyOrder(operator: string, atoms: Atom[]): Promise<Bool> {
+    const parts: Bool[] = [];
+    for (const atom of atoms) {
+      if (atom.kind !== 'value') continue;
+      const issue = await this.values.issue(atom.text);
+      if (!issue) {
+        this.values.unknown(`An issue with key '${atom.text}' does not exist for field 'key'.`);
+        continue;
+      }
+      parts.push(sql<SqlBool>`(issues.project_id = ${issue.projectId} AND issues.number ${sql.raw(operator)} ${issue.number})`);
+    }
+    return any(parts);
+  }
+
+  private async setMembership(def: FieldDefinition, operator: string, atoms: Atom[], link: { table: string; column: string }): Promise<Bool> {
+    const table = sql.raw(link.table);
+    const column = sql.raw(`l.${link.column}`);
+    const hasAny = sql<SqlBool>`EXISTS (SELECT 1 FROM ${table} l WHERE l.issue_id = issues.id)`;
+    const ids: IdSet = def.name === 'labels'
+      ? { ids: atoms.flatMap((a) => a.kind === 'value' ? [a.text] : []), empty: atoms.some((a) => a.kind === 'empty') }
+      : await resolveIds(this.values, def, operator, atoms);
+    const hasOne = ids.ids.length === 0 ? FALSE
+      : sql<SqlBool>`EXISTS (SELECT 1 FROM ${table} l WHERE l.issue_id = issues.id AND ${column} IN (${sql.join([...ids.ids])}))`;
+    const positive = any([hasOne, ...(ids.empty ? [sql<SqlBool>`NOT ${hasAny}`] : [])]);
+    return isNegative(operator) ? sql<SqlBool>`(${hasAny} AND NOT ${positive})` : positive;
+  }
+
+  private async date(name: string, t: OperandTerminal): Promise<Bool> {
+    const column = DATE_COLUMNS[name]!;
+    if (t.operand.kind === 'empty') return t.operator === '!=' || t.operator === 'is not' ? sql<SqlBool>`${column} IS NOT NULL` : sql<SqlBool>`${column} IS NULL`;
+    const instants = await resolveDates(this.values, name, atomsOf(t.operand));
+    const op = t.operator === '=' ? '=' : t.operator === '!=' ? '<>' : t.operator;
+    // due dates are calendar days: compare against the day the instant falls on.
+    return any(instants.map((at) => sql<SqlBool>`${column} ${sql.raw(op)} ${name === 'due' ? dayOf(at) : at}`));
+  }
+
+  private text(name: string, t: OperandTerminal): Bool {
+    const blank = (column: string) => sql<SqlBool>`(${sql.raw(column)} IS NULL OR ${sql.raw(column)} = '')`;
+    if (t.operator === 'is' || t.operator === 'is not') {
+      const empty: Bool = name === 'comment' ? sql<SqlBool>`NOT EXISTS (SELECT 1 FROM comments cm WHERE cm.issue_id = issues.id)`
+        : name === 'description' || name === 'environment' ? blank(`issues.${name}`) : name === 'summary' ? FALSE
+          : all([blank('issues.description'), blank('issues.environment'), sql<SqlBool>`NOT EXISTS (SELECT 1 FROM comments cm WHERE cm.issue_id = issues.id)`]);
+      return t.operator === 'is' ? empty : sql<SqlBool>`NOT ${empty}`;
+    }
+    const operand = t.operand.kind === 'value' ? String(t.operand.value) : '';
+    const terms = parseTextTerms(operand);
+    const match = terms.length === 0 ? FALSE : matchFullText(sql<number>`issues.id`, fullTextQuery(terms, TEXT_COLUMNS[name] ?? []));
+    if (t.operator === '~') return match;
+    // Like the other negations, `!~` skips issues where the field is empty (Jira: no text, nothing to exclude).
+    const present: Bool = name === 'comment' ? sql<SqlBool>`EXISTS (SELECT 1 FROM comments cm WHERE cm.issue_id = issues.id)`
+      : name === 'description' || name === 'environment' ? sql<SqlBool>`NOT ${blank(`issues.${name}`)}` : TRUE;
+    return all([present, sql<SqlBool>`NOT ${match}`]);
+  }
+}
