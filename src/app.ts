@@ -7,6 +7,7 @@ import { registerIconRoutes } from './http/web/icon-routes.js';
 import { registerLoginRoutes } from './http/auth/login-routes.js';
 import { makeErrorHandler, notFoundHandler } from './http/error-mapper.js';
 import { registerJiraRoutes } from './http/jira/routes.js';
+import { registerSessionRoutes } from './http/jira/session-routes.js';
 import { AUTHORIZE_PATH, registerAuthorizeRoutes } from './http/oauth1/authorize-routes.js';
 import { registerOAuthTokenRoutes } from './http/oauth1/token-routes.js';
 import type { Services } from './services/index.js';
@@ -94,7 +95,11 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     jira.addHook('preHandler', authenticationHook({
       accounts: services.accounts, audit: services.audit, sessions: services.sessions, provider: services.oauth, baseUrl: config.baseUrl,
     }));
-    await registerJiraRoutes(jira, { issues: services.issues, baseUrl: config.baseUrl });
+    await registerJiraRoutes(jira, { issues: services.issues, projects: services.projects, baseUrl: config.baseUrl });
+    await registerSessionRoutes(jira, {
+      accounts: services.accounts, sessions: services.sessions, audit: services.audit, baseUrl: config.baseUrl,
+      secureCookies: config.baseUrl.startsWith('https:'), sessionLifetimeSeconds: config.sessionLifetimeSeconds,
+    });
   });
 
   return app;

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { configFlagOptions } from '../config/config.js';
 import { runConsumerCommand } from './admin-consumer.js';
+import { runProjectCommand } from './admin-project.js';
 import { openServices } from './context.js';
 import { readAllStdin, UsageError, type CliIo } from './io.js';
 
@@ -11,7 +12,11 @@ const USAGE = `usage:
   tessera admin user enroll-link NAME
   tessera admin consumer add --key KEY --name NAME --public-key FILE [--callback URL] [--allow-no-verifier]
   tessera admin consumer list [--json]
-  tessera admin consumer remove KEY`;
+  tessera admin consumer remove KEY
+  tessera admin project add KEY --name NAME [--lead USER] [--description TEXT]
+  tessera admin project member KEY USER --role viewer|member|admin | --remove
+  tessera admin group add NAME
+  tessera admin group member NAME USER [--remove]`;
 
 /** Splits the configuration flags (shared by every command) from the command's own. */
 export function splitConfigFlags(args: string[]): { config: Record<string, string | undefined>; rest: string[] } {
@@ -76,6 +81,14 @@ export async function runAdminCommand(args: string[], io: CliIo): Promise<number
     const services = await openServices(config, io.env);
     try {
       return await runConsumerCommand(rest.slice(1), { consumers: services.consumers, stdout: io.stdout, stderr: io.stderr, stdin: io.stdin });
+    } finally {
+      await services.close();
+    }
+  }
+  if (area === 'project' || area === 'group') {
+    const services = await openServices(config, io.env);
+    try {
+      return await runProjectCommand(area, rest.slice(1), { issues: services.issues, projects: services.projects, stdout: io.stdout, stderr: io.stderr });
     } finally {
       await services.close();
     }

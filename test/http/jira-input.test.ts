@@ -11,6 +11,7 @@ let t: JiraTestApp;
 before(async () => {
   t = await startJiraTestApp();
   await t.issues.createProject({ key: 'INP', name: 'Input', leadUserId: t.users['alice']! });
+  await t.projects.setMember('INP', 'bob', 'member'); // bob comments on alice's issues
 });
 after(async () => t.close());
 
@@ -31,7 +32,7 @@ describe('POST issue refuses bad input with Jira 400 bodies', () => {
     ['unknown issue type', { fields: { ...valid, issuetype: { name: 'Incident' } } }, { issuetype: /valid issue type/ }],
     ['sub-task without parent', { fields: { ...valid, issuetype: { name: 'Sub-task' } } }, { issuetype: /parent/ }],
     ['unknown priority', { fields: { ...valid, priority: { id: '99' } } }, { priority: /invalid/ }],
-    ['unsupported field', { fields: { ...valid, labels: ['a'] } }, { labels: /cannot be set/ }],
+    ['unsupported field', { fields: { ...valid, customfield_10000: 'a' } }, { customfield_10000: /cannot be set/ }],
     ['fields not an object', { fields: [valid] }, { fields: /JSON object/ }],
     ['everything missing', { fields: {} },
       { project: /required/, issuetype: /required/, summary: /You must specify a summary/ }],

@@ -233,7 +233,7 @@ describe('issue edit and delete', () => {
     const cases: Array<[unknown, string, RegExp]> = [
       [{ fields: { summary: '' } }, 'summary', /^You must specify a summary of the issue\.$/],
       [{ fields: { summary: 42 } }, 'summary', /must be a string/],
-      [{ fields: { labels: ['x'] } }, 'labels', /cannot be set/],
+      [{ fields: { customfield_10000: ['x'] } }, 'customfield_10000', /cannot be set/],
       [{ fields: { summary: 'a' }, update: { summary: [{ set: 'b' }] } }, 'summary', /both 'fields' and 'update'/],
       [{ update: { summary: [{ add: 'b' }] } }, 'summary', /'set'/],
       [{ update: { summary: { set: 'b' } } }, 'summary', /JSON array/],

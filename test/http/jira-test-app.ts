@@ -11,6 +11,7 @@ import { jiraErrorBody } from '../../src/http/jira/error-body.js';
 import { registerJiraRoutes } from '../../src/http/jira/routes.js';
 import { manualClock } from '../../src/services/clock.js';
 import { IssueService } from '../../src/services/issues.js';
+import { ProjectService } from '../../src/services/projects.js';
 import { openDatabase, type DialectModule } from '../../src/storage/database.js';
 
 export const BASE_URL = 'https://tracker.example.com/jira';
@@ -19,6 +20,7 @@ export interface JiraTestApp {
   app: FastifyInstance;
   dialect: DialectModule;
   issues: IssueService;
+  projects: ProjectService;
   clock: ReturnType<typeof manualClock>;
   dbFile: string;
   users: Record<string, number>;
@@ -43,10 +45,11 @@ export async function startJiraTestApp(options: { baseUrl?: string } = {}): Prom
     users[username] = row.id;
   }
   const app = buildApp(users);
-  await registerJiraRoutes(app, { issues, baseUrl: options.baseUrl ?? BASE_URL });
+  const projects = new ProjectService({ db: dialect.db, dialect, config: loadConfig({ env: {} }), clock }, issues);
+  await registerJiraRoutes(app, { issues, projects, baseUrl: options.baseUrl ?? BASE_URL });
 
   return {
-    app, dialect, issues, clock, dbFile, users,
+    app, dialect, issues, projects, clock, dbFile, users,
     async call(method, url, options = {}) {
       const headers: Record<string, string> = { 'x-test-user': options.as ?? 'alice', ...options.headers };
       let payload: string | undefined = options.rawBody;

@@ -26,7 +26,7 @@ const ROWS: Row[] = [
   ['versions', 'Affects Version/s', 'array', ['affectedVersion'], 'version'],
   ['fixVersions', 'Fix Version/s', 'array', ['fixVersion'], 'version'], ['duedate', 'Due Date', 'date', ['due', 'duedate']],
   ['environment', 'Environment', 'string'], ['issuelinks', 'Linked Issues', 'array', ['issuelinks'], 'issuelinks'],
-  ['subtasks', 'Sub-Tasks', 'array', ['subtasks'], 'issuelinks'], ['watches', 'Watchers', 'watches', ['watchers']],
+  ['parent', 'Parent', 'issuelink', ['parent']], ['subtasks', 'Sub-Tasks', 'array', ['subtasks'], 'issuelinks'], ['watches', 'Watchers', 'watches', ['watchers']],
   ['votes', 'Votes', 'votes', ['votes']], ['progress', 'Progress', 'progress', ['progress']],
   ['aggregateprogress', 'Σ Progress', 'progress', []], ['workratio', 'Work Ratio', 'number', ['workratio']],
   ['timespent', 'Time Spent', 'number', ['timespent']], ['timeestimate', 'Remaining Estimate', 'number', ['remainingEstimate', 'timeestimate']],

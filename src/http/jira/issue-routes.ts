@@ -3,9 +3,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.js';
 import { requireUser } from '../principal.js';
 import { selectFields } from './field-selection.js';
-import { jiraComment, jiraCommentPage, jiraIssue, jiraIssueRef } from './jira-issue.js';
+import { jiraComment, jiraCommentPage, jiraIssue, jiraIssueRef, type IssueExpansions } from './jira-issue.js';
 import { asQuery, queryBoolean, queryCount, queryList, queryValue, type Query } from './query-params.js';
-import { parseCommentBody, parseCreateIssueBody, parseEditIssueBody } from './request-bodies.js';
+import { registerCreateMetaRoutes } from './createmeta-routes.js';
+import { parseAssigneeBody, parseCreateIssueBody, parseEditIssueBody } from './issue-bodies.js';
+import { parseCommentBody } from './request-bodies.js';
+import { registerTransitionRoutes } from './transition-routes.js';
 import type { IssueParams, JiraRouteContext } from './route-context.js';
 
 /** GET comment without maxResults returns every comment (python-jira's `comments()` does not page), up to this. */
@@ -13,8 +16,11 @@ export const MAX_COMMENTS_PER_PAGE = 5000;
 
 type IssueRequest = FastifyRequest<{ Params: IssueParams }>;
 
-export function registerIssueRoutes({ app, prefix, issues, links }: JiraRouteContext): void {
+export function registerIssueRoutes(ctx: JiraRouteContext): void {
+  const { app, prefix, issues, links } = ctx;
   const issuePath = `${prefix}/issue/:issueIdOrKey`;
+  registerTransitionRoutes(ctx);
+  registerCreateMetaRoutes(ctx);
 
   app.post(`${prefix}/issue`, async (request, reply) => {
     const actor = requireUser(request);
@@ -26,8 +32,15 @@ export function registerIssueRoutes({ app, prefix, issues, links }: JiraRouteCon
     const query = asQuery(request.query);
     const fields = selectFields(queryList(query, 'fields'), '*all');
     const expand = new Set(queryList(query, 'expand'));
-    const issue = await issues.getIssue(requireUser(request), request.params.issueIdOrKey, { withComments: fields.has('comment') });
-    return jiraIssue(links, issue, fields, expand);
+    const actor = requireUser(request);
+    const issue = await issues.getIssue(actor, request.params.issueIdOrKey, { withComments: fields.has('comment') });
+    const expansions: IssueExpansions = {};
+    if (expand.has('changelog')) expansions.changelog = await issues.issueChangelog(actor, String(issue.id));
+    if (expand.has('transitions')) {
+      const { transitions, catalogue } = await issues.listTransitions(actor, String(issue.id));
+      expansions.transitions = { transitions, statuses: catalogue.statuses };
+    }
+    return jiraIssue(links, issue, fields, expand, expansions);
   });
 
   app.put<{ Params: IssueParams }>(issuePath, async (request: IssueRequest, reply: FastifyReply) => {
@@ -39,8 +52,15 @@ export function registerIssueRoutes({ app, prefix, issues, links }: JiraRouteCon
 
   app.delete<{ Params: IssueParams }>(issuePath, async (request: IssueRequest, reply: FastifyReply) => {
     const actor = requireUser(request);
-    queryBoolean(asQuery(request.query), 'deleteSubtasks', false); // accepted; there are no sub-tasks yet
-    await issues.deleteIssue(actor, request.params.issueIdOrKey);
+    const deleteSubtasks = queryBoolean(asQuery(request.query), 'deleteSubtasks', false);
+    await issues.deleteIssue(actor, request.params.issueIdOrKey, deleteSubtasks);
+    return reply.code(204).send();
+  });
+
+  // {"name": "bob"}, {"name": null} (unassign), {"name": "-1"} (automatic: the project lead)
+  app.put<{ Params: IssueParams }>(`${issuePath}/assignee`, async (request: IssueRequest, reply: FastifyReply) => {
+    const actor = requireUser(request);
+    await issues.assignIssue(actor, request.params.issueIdOrKey, parseAssigneeBody(request.body));
     return reply.code(204).send();
   });
 
@@ -58,6 +78,17 @@ export function registerIssueRoutes({ app, prefix, issues, links }: JiraRouteCon
   app.get<{ Params: IssueParams & { commentId: string } }>(`${issuePath}/comment/:commentId`, async (request) => {
     const actor = requireUser(request);
     return jiraComment(links, await issues.getComment(actor, request.params.issueIdOrKey, request.params.commentId));
+  });
+  app.put<{ Params: IssueParams & { commentId: string } }>(`${issuePath}/comment/:commentId`, async (request) => {
+    const actor = requireUser(request);
+    const { issueIdOrKey, commentId } = request.params;
+    const comment = await issues.changeComment(actor, issueIdOrKey, commentId, parseCommentBody(request.body));
+    return jiraComment(links, comment!);
+  });
+  app.delete<{ Params: IssueParams & { commentId: string } }>(`${issuePath}/comment/:commentId`, async (request, reply) => {
+    const actor = requireUser(request);
+    await issues.changeComment(actor, request.params.issueIdOrKey, request.params.commentId, null);
+    return reply.code(204).send();
   });
 
   // Watching and voting are not kept yet: the issue's `watches` and `votes` links answer honestly with none.

@@ -1,8 +1,13 @@
 // Jira's JSON for issues (IssueBean) and comments. Fields Tessera does not track yet are present with Jira's
 // empty values (null, [], zero counters), so scripts that read them find what an empty Jira field looks like.
 import { formatJiraDateTime } from '../../domain/jira-dates.js';
-import type { CommentView, IssueRecord, IssueView, Page } from '../../services/issue-records.js';
+import type {
+  ChangeGroupView, CommentView, IssueRecord, IssueView, Page, StatusRecord, TransitionRecord,
+} from '../../services/issue-records.js';
 import { fieldNames } from './field-selection.js';
+import {
+  fieldSchemas, jiraChangelog, jiraIssueComponent, jiraIssueLink, jiraIssueVersion, jiraResolution, jiraTransition, renderText,
+} from './jira-issue-parts.js';
 import { jiraIssueType, jiraPriority, jiraProject, jiraStatus, jiraUser, type Links } from './jira-objects.js';
 
 const ISSUE_EXPAND = 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations';
@@ -11,16 +16,39 @@ export function jiraIssueRef(l: Links, issue: Pick<IssueRecord, 'id' | 'key'>): 
   return { id: String(issue.id), key: issue.key, self: `${l.api}/issue/${issue.id}` };
 }
 
-export function jiraIssue(l: Links, issue: IssueView, fields: ReadonlySet<string>, expand: ReadonlySet<string>):
-  Record<string, unknown> {
+/** What `expand=changelog` and `expand=transitions` need, loaded by the route only when asked for. */
+export interface IssueExpansions {
+  changelog?: ChangeGroupView[];
+  transitions?: { transitions: TransitionRecord[]; statuses: StatusRecord[] };
+}
+
+export function jiraIssue(l: Links, issue: IssueView, fields: ReadonlySet<string>, expand: ReadonlySet<string>,
+  expansions: IssueExpansions = {}): Record<string, unknown> {
   const all = allFields(l, issue);
   const selected = Object.fromEntries(Object.entries(all).filter(([id]) => fields.has(id)));
+  const transitions = expansions.transitions;
   return {
     expand: ISSUE_EXPAND,
     ...jiraIssueRef(l, issue),
     fields: selected,
+    ...(expand.has('renderedFields') ? { renderedFields: renderedFields(l, issue, fields) } : {}),
     ...(expand.has('names') ? { names: fieldNames(fields) } : {}),
+    ...(expand.has('schema') ? { schema: fieldSchemas(fields) } : {}),
+    ...(transitions ? { transitions: transitions.transitions.map((t) => jiraTransition(l, t, transitions.statuses)) } : {}),
+    ...(expansions.changelog ? { changelog: jiraChangelog(l, expansions.changelog) } : {}),
   };
+}
+
+/** Text fields as HTML; the other selected fields are null, as Jira renders fields it has no renderer for. */
+function renderedFields(l: Links, issue: IssueView, fields: ReadonlySet<string>): Record<string, unknown> {
+  const rendered: Record<string, unknown> = Object.fromEntries([...fields].map((id) => [id, null]));
+  if (fields.has('description')) rendered['description'] = renderText(issue.description);
+  if (fields.has('environment')) rendered['environment'] = renderText(issue.environment);
+  if (fields.has('comment')) {
+    const comments = (issue.comments ?? []).map((c) => ({ ...jiraComment(l, c), body: renderText(c.body) }));
+    rendered['comment'] = { comments, maxResults: comments.length, total: comments.length, startAt: 0 };
+  }
+  return rendered;
 }
 
 function allFields(l: Links, issue: IssueView): Record<string, unknown> {
@@ -39,16 +67,17 @@ function allFields(l: Links, issue: IssueView): Record<string, unknown> {
     created: formatJiraDateTime(issue.createdAt),
     updated: formatJiraDateTime(issue.updatedAt),
     lastViewed: null,
-    resolution: null,
-    resolutiondate: null,
-    labels: [],
-    components: [],
+    resolution: issue.resolution ? jiraResolution(l, issue.resolution) : null,
+    resolutiondate: issue.resolvedAt === null ? null : formatJiraDateTime(issue.resolvedAt),
+    labels: issue.labels,
+    components: issue.components.map((c) => jiraIssueComponent(l, c)),
     versions: [],
-    fixVersions: [],
-    duedate: null,
-    environment: null,
+    fixVersions: issue.fixVersions.map((v) => jiraIssueVersion(l, v)),
+    duedate: issue.dueDate,
+    environment: issue.environment,
     issuelinks: [],
-    subtasks: [],
+    ...(issue.parent ? { parent: jiraIssueLink(l, issue.parent) } : {}),
+    subtasks: issue.subtasks.map((s) => jiraIssueLink(l, s)),
     watches: { self: `${issueUrl}/watchers`, watchCount: 0, isWatching: false },
     votes: { self: `${issueUrl}/votes`, votes: 0, hasVoted: false },
     progress: { progress: 0, total: 0 },

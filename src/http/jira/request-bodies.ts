@@ -1,51 +1,17 @@
-// Reads Jira request bodies (IssueUpdateBean, comment, search) into the service's typed inputs. Every wrong
-// type becomes a Jira 400 naming the field, never a 500. Values may come from `fields` or from `update`
-// operations (`"summary": [{"set": "…"}]`), as Jira allows; a field may not appear in both.
+// Reads Jira request bodies (comment, search) into the service's typed inputs. Every wrong type becomes a
+// Jira 400 naming the field, never a 500. Issue bodies (IssueUpdateBean, transitions) are in issue-bodies.ts.
 import { AppError } from '../../errors/app-error.js';
-import { validationError, type CreateIssueInput, type EditIssueInput, type Ref } from '../../services/issue-input.js';
+import { validationError } from '../../services/issue-input.js';
 import { parseBoolean, parseCount, splitList } from './query-params.js';
 
-type Errors = Record<string, string>;
 type JsonObject = Record<string, unknown>;
-
-const CREATE_FIELDS = new Set(['project', 'issuetype', 'summary', 'description', 'priority']);
-const EDIT_FIELDS = new Set(['summary', 'description', 'priority']);
-const NONE = Symbol('none');
 
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const cannotSet = (field: string) => `Field '${field}' cannot be set. It is not on the appropriate screen, or unknown.`;
-
 function requireObject(body: unknown, example: string): JsonObject {
   if (isObject(body)) return body;
   throw new AppError('bad_request', 'invalid_body', `The request body must be a JSON object, for example ${example}.`);
-}
-
-export function parseCreateIssueBody(body: unknown): CreateIssueInput {
-  const errors: Errors = {};
-  const values = collectFieldValues(requireObject(body, '{"fields": {"summary": "…"}}'), CREATE_FIELDS, errors);
-  const input: CreateIssueInput = {
-    project: readRef('project', values, ['id', 'key'], errors),
-    issueType: readRef('issuetype', values, ['id', 'name'], errors),
-    summary: readString('summary', values, false, errors) ?? undefined,
-    description: readString('description', values, true, errors),
-    priority: readRef('priority', values, ['id', 'name'], errors),
-  };
-  if (Object.keys(errors).length > 0) throw validationError(errors);
-  return input;
-}
-
-export function parseEditIssueBody(body: unknown): EditIssueInput {
-  const errors: Errors = {};
-  const values = collectFieldValues(requireObject(body, '{"fields": {"summary": "…"}}'), EDIT_FIELDS, errors);
-  const input: EditIssueInput = {
-    summary: readString('summary', values, false, errors) ?? undefined,
-    description: readString('description', values, true, errors),
-    priority: readRef('priority', values, ['id', 'name'], errors),
-  };
-  if (Object.keys(errors).length > 0) throw validationError(errors);
-  return input;
 }
 
 export function parseCommentBody(body: unknown): string {
@@ -83,71 +49,6 @@ export function parseSearchBody(body: unknown): SearchParams {
     expand: stringList('expand', object['expand']),
     validateQuery: readValidateQuery(object['validateQuery']),
   };
-}
-
-function collectFieldValues(body: JsonObject, allowed: ReadonlySet<string>, errors: Errors): Map<string, unknown> {
-  const values = new Map<string, unknown>();
-  const fields = body['fields'] ?? {};
-  const update = body['update'] ?? {};
-  if (!isObject(fields)) errors['fields'] = "'fields' must be a JSON object.";
-  else for (const [field, value] of Object.entries(fields)) values.set(field, value);
-  if (!isObject(update)) errors['update'] = "'update' must be a JSON object.";
-  else {
-    for (const [field, operations] of Object.entries(update)) {
-      if (values.has(field)) errors[field] = `Field '${field}' cannot appear in both 'fields' and 'update'.`;
-      else {
-        const value = setValueOf(field, operations, errors);
-        if (value !== NONE) values.set(field, value);
-      }
-    }
-  }
-  for (const field of values.keys()) if (!allowed.has(field)) errors[field] = cannotSet(field);
-  return values;
-}
-
-/** `[{"set": v}]` → v; an empty list → no change. Only `set` exists for the fields supported so far. */
-function setValueOf(field: string, operations: unknown, errors: Errors): unknown {
-  if (!Array.isArray(operations)) {
-    errors[field] = `The operations on '${field}' must be a JSON array, for example [{"set": …}].`;
-    return NONE;
-  }
-  let value: unknown = NONE;
-  for (const operation of operations) {
-    const entries = isObject(operation) ? Object.entries(operation) : [];
-    const [name, operand] = entries[0] ?? [];
-    if (entries.length !== 1 || name !== 'set') {
-      errors[field] = `Only the 'set' operation is supported on '${field}', for example [{"set": …}].`;
-      return NONE;
-    }
-    value = operand;
-  }
-  return value;
-}
-
-function readString(field: string, values: Map<string, unknown>, nullable: boolean, errors: Errors): string | null | undefined {
-  const value = values.get(field);
-  if (value === undefined || typeof value === 'string') return value;
-  if (value === null && nullable) return null;
-  errors[field] = 'Operation value must be a string';
-  return undefined;
-}
-
-function readRef(field: string, values: Map<string, unknown>, keys: ReadonlyArray<keyof Ref>, errors: Errors): Ref | undefined {
-  const value = values.get(field);
-  if (value === undefined) return undefined;
-  const example = keys.map((k) => `{"${k}": "…"}`).join(' or ');
-  if (!isObject(value)) {
-    errors[field] = `The value of '${field}' must be an object such as ${example}.`;
-    return undefined;
-  }
-  const ref: Ref = {};
-  for (const key of keys) {
-    const part = value[key];
-    if (part === undefined || part === null) continue;
-    if (typeof part === 'string' || (key === 'id' && typeof part === 'number' && Number.isInteger(part))) ref[key] = String(part);
-    else errors[field] = `'${field}.${key}' must be a string.`;
-  }
-  return ref;
 }
 
 function numberOrString(name: string, value: unknown): string | number | undefined {

@@ -3,16 +3,16 @@
 // Authentication (the principal) and the AppError → Jira error body mapping are installed by the caller.
 import type { FastifyInstance } from 'fastify';
 import { formatJiraDateTime } from '../../domain/jira-dates.js';
-import type { ProjectView } from '../../services/issue-records.js';
 import type { IssueService } from '../../services/issues.js';
+import type { ProjectService } from '../../services/projects.js';
 import { requireUser } from '../principal.js';
 import { jiraFieldList } from './field-selection.js';
 import { registerIssueRoutes } from './issue-routes.js';
-import { jiraIssueType, jiraProject, jiraProjectFull, jiraUser, jiraUserFull, linksFor, type Links } from './jira-objects.js';
-import { asQuery, queryList } from './query-params.js';
+import { jiraUserFull, linksFor, type Links } from './jira-objects.js';
 import type { JiraRouteContext } from './route-context.js';
 import { registerSearchRoutes } from './search-routes.js';
 import { registerReferenceRoutes } from './reference-routes.js';
+import { registerProjectRoutes } from './project-routes.js';
 
 export const JIRA_API_PREFIXES = ['/rest/api/2', '/rest/api/latest'] as const;
 
@@ -21,6 +21,7 @@ export const EMULATED_JIRA_VERSION = [9, 12, 0] as const;
 
 export interface JiraRouteDeps {
   issues: IssueService;
+  projects: ProjectService;
   /** The configured public base URL: every `self` link starts with it. */
   baseUrl: string;
 }
@@ -28,7 +29,7 @@ export interface JiraRouteDeps {
 export async function registerJiraRoutes(app: FastifyInstance, deps: JiraRouteDeps): Promise<void> {
   const links = linksFor(deps.baseUrl);
   for (const prefix of JIRA_API_PREFIXES) {
-    const ctx: JiraRouteContext = { app, prefix, issues: deps.issues, links };
+    const ctx: JiraRouteContext = { app, prefix, issues: deps.issues, projects: deps.projects, links };
     registerServerRoutes(ctx);
     registerProjectRoutes(ctx);
     registerIssueRoutes(ctx);
@@ -64,31 +65,5 @@ function serverInfo(links: Links, now: number): Record<string, unknown> {
     serverTime: formatJiraDateTime(now),
     scmInfo: 'tessera',
     serverTitle: 'Tessera',
-  };
-}
-
-function registerProjectRoutes({ app, prefix, issues, links }: JiraRouteContext): void {
-  app.get(`${prefix}/project`, async (request) => {
-    const expand = new Set(queryList(asQuery(request.query), 'expand'));
-    const projects = await issues.listProjects(requireUser(request));
-    return projects.map((p) => listedProject(links, p, expand));
-  });
-
-  app.get<{ Params: { projectIdOrKey: string } }>(`${prefix}/project/:projectIdOrKey`, async (request) => {
-    const project = await issues.getProject(requireUser(request), request.params.projectIdOrKey);
-    return jiraProjectFull(links, project);
-  });
-}
-
-/** `GET project` items: the short form, plus what `expand` asks for. */
-function listedProject(links: Links, project: ProjectView, expand: ReadonlySet<string>): Record<string, unknown> {
-  return {
-    expand: 'description,lead,url,projectKeys',
-    ...jiraProject(links, project),
-    archived: false,
-    ...(expand.has('description') ? { description: project.description } : {}),
-    ...(expand.has('lead') ? { lead: jiraUser(links, project.lead) } : {}),
-    ...(expand.has('issueTypes') ? { issueTypes: project.issueTypes.map((t) => jiraIssueType(links, t)) } : {}),
-    ...(expand.has('projectKeys') ? { projectKeys: [project.key] } : {}),
   };
 }

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { requireUser } from '../principal.js';
 import { fieldNames, selectFields } from './field-selection.js';
 import { jiraIssue } from './jira-issue.js';
-import { asQuery, queryBoolean, queryCount, queryList, queryValue } from './query-params.js';
+import { asQuery, parseBoolean, queryCount, queryList, queryValue } from './query-params.js';
 import { parseSearchBody, type SearchParams } from './request-bodies.js';
 import type { JiraRouteContext } from './route-context.js';
 
@@ -24,8 +24,16 @@ function searchParamsFromQuery(request: FastifyRequest): SearchParams {
     maxResults: queryValue(query, 'maxResults') === undefined ? undefined : queryCount(query, 'maxResults', DEFAULT_MAX_RESULTS),
     fields: queryList(query, 'fields'),
     expand: queryList(query, 'expand'),
-    validateQuery: queryBoolean(query, 'validateQuery', true),
+    validateQuery: validateQueryParam(queryValue(query, 'validateQuery')),
   };
+}
+
+/** As in POST bodies: a boolean (`True`/`False` from python-jira too), or Jira's `strict` / `warn` / `none`. */
+function validateQueryParam(raw: string | undefined): boolean {
+  const lowered = raw?.trim().toLowerCase();
+  if (lowered === 'strict') return true;
+  if (lowered === 'warn' || lowered === 'none') return false;
+  return parseBoolean('validateQuery', raw, true);
 }
 
 async function runSearch({ issues, links }: JiraRouteContext, request: FastifyRequest, params: SearchParams):
