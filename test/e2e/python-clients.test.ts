@@ -2,41 +2,18 @@
 // Debian's python-jira uses the access token for its common calls (acceptance 4). Both run with
 // /usr/bin/python3, the interpreter Debian's packages are installed for.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { OAuthClient } from '../../src/client/oauth-client.js';
 import { authorizeInBrowser, verifierOf } from '../helpers/dance.js';
-import { REPO_ROOT, runTessera, TESSERA_COMMAND } from '../helpers/cli.js';
+import { runTessera, TESSERA_COMMAND } from '../helpers/cli.js';
+import { pythonScript as script, runPython } from '../helpers/python.js';
 import { createUser, startTestServer, TEST_PASSWORD, type TestServer } from '../helpers/server.js';
 
-const PYTHON = '/usr/bin/python3';
 const KEY_FILE = fileURLToPath(new URL('../fixtures/testcases-rsa-private.pem', import.meta.url));
 const PUBLIC_KEY_FILE = fileURLToPath(new URL('../fixtures/testcases-rsa-public.pem', import.meta.url));
-const script = (name: string) => fileURLToPath(new URL(`./python/${name}`, import.meta.url));
-
-function runPython(file: string, env: Record<string, string>): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [file], { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`${file} exited ${code}\n${err}\n${out}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop()!));
-      } catch {
-        reject(new Error(`${file} printed no JSON:\n${out}\n${err}`));
-      }
-    });
-  });
-}
 
 describe('independent clients', () => {
   let server: TestServer;
