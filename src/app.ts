@@ -4,7 +4,11 @@ import { pino } from 'pino';
 import { authenticationHook } from './http/authentication.js';
 import { registerDeviceRoutes } from './http/authenticator/device-routes.js';
 import { registerIconRoutes } from './http/web/icon-routes.js';
+import { registerSecurityRoutes } from './http/web/security-routes.js';
+import { registerCodeLoginRoutes } from './http/auth/code-login-routes.js';
 import { registerLoginRoutes } from './http/auth/login-routes.js';
+import { registerPushLoginRoutes } from './http/auth/push-login-routes.js';
+import type { SecondFactorDeps } from './http/auth/second-factor-flow.js';
 import { makeErrorHandler, notFoundHandler } from './http/error-mapper.js';
 import { registerJiraRoutes } from './http/jira/routes.js';
 import { registerSessionRoutes } from './http/jira/session-routes.js';
@@ -75,8 +79,10 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     if (!reply.hasHeader('x-content-type-options')) reply.header('x-content-type-options', 'nosniff');
   });
 
-  await registerLoginRoutes(app, {
-    accounts: services.accounts, sessions: services.sessions, push: services.push, audit: services.audit,
+  const secondFactorDeps: SecondFactorDeps = {
+    accounts: services.accounts, sessions: services.sessions, push: services.push, factors: services.factors,
+    totp: services.totp, recoveryCodes: services.recoveryCodes, policy: services.policy, audit: services.audit,
+    serviceName: config.serviceName,
     secureCookies: config.baseUrl.startsWith('https:'), sessionLifetimeSeconds: config.sessionLifetimeSeconds,
     describeApplication: async (returnPath) => {
       const url = new URL(returnPath, 'http://local');
@@ -84,8 +90,14 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       const token = url.searchParams.get('oauth_token');
       return token ? (await services.oauth.findPendingRequestToken(token))?.consumerName ?? null : null;
     },
+  };
+  await registerLoginRoutes(app, secondFactorDeps);
+  await registerPushLoginRoutes(app, secondFactorDeps);
+  await registerCodeLoginRoutes(app, secondFactorDeps);
+  await registerSecurityRoutes(app, {
+    ...secondFactorDeps, enrollmentUri: (code) => services.push.enrollmentUri(code), securityScripts: [],
   });
-  await registerAuthorizeRoutes(app, { provider: services.oauth, accounts: services.accounts, sessions: services.sessions, audit: services.audit });
+  await registerAuthorizeRoutes(app, { provider: services.oauth, accounts: services.accounts, policy: services.policy, sessions: services.sessions, audit: services.audit });
   await registerOAuthTokenRoutes(app, { provider: services.oauth });
   await registerDeviceRoutes(app, { push: services.push });
   await registerIconRoutes(app);
@@ -93,11 +105,11 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // The Jira REST API, in its own context so the authentication hook covers exactly these routes.
   await app.register(async (jira) => {
     jira.addHook('preHandler', authenticationHook({
-      accounts: services.accounts, audit: services.audit, sessions: services.sessions, provider: services.oauth, baseUrl: config.baseUrl,
+      accounts: services.accounts, policy: services.policy, audit: services.audit, sessions: services.sessions, provider: services.oauth, baseUrl: config.baseUrl,
     }));
     await registerJiraRoutes(jira, { issues: services.issues, projects: services.projects, baseUrl: config.baseUrl });
     await registerSessionRoutes(jira, {
-      accounts: services.accounts, sessions: services.sessions, audit: services.audit, baseUrl: config.baseUrl,
+      accounts: services.accounts, policy: services.policy, sessions: services.sessions, audit: services.audit, baseUrl: config.baseUrl,
       secureCookies: config.baseUrl.startsWith('https:'), sessionLifetimeSeconds: config.sessionLifetimeSeconds,
     });
   });

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { configFlagOptions } from '../config/config.js';
 import { runConsumerCommand } from './admin-consumer.js';
 import { runProjectCommand } from './admin-project.js';
+import { runPolicyCommand, runResetSecondFactor, SECURITY_USAGE } from './admin-security.js';
 import { openServices } from './context.js';
 import { readAllStdin, UsageError, type CliIo } from './io.js';
 
@@ -16,7 +17,8 @@ const USAGE = `usage:
   tessera admin project add KEY --name NAME [--lead USER] [--description TEXT]
   tessera admin project member KEY USER --role viewer|member|admin | --remove
   tessera admin group add NAME
-  tessera admin group member NAME USER [--remove]`;
+  tessera admin group member NAME USER [--remove]
+${SECURITY_USAGE}`;
 
 /** Splits the configuration flags (shared by every command) from the command's own. */
 export function splitConfigFlags(args: string[]): { config: Record<string, string | undefined>; rest: string[] } {
@@ -73,6 +75,15 @@ export async function runAdminCommand(args: string[], io: CliIo): Promise<number
       io.stdout.write(`${services.push.enrollmentUri(code)}\n`);
       io.stderr.write('This link enrols one authenticator for 10 minutes: tessera authenticator enroll LINK --file device.json\n');
       return 0;
+    } finally {
+      await services.close();
+    }
+  }
+  if ((area === 'user' && verb === 'reset-2fa') || area === 'policy') {
+    const services = await openServices(config, io.env);
+    try {
+      const ctx = { accounts: services.accounts, factors: services.factors, policy: services.policy, stdout: io.stdout, stderr: io.stderr };
+      return area === 'policy' ? await runPolicyCommand(rest.slice(1), ctx) : await runResetSecondFactor(more, ctx);
     } finally {
       await services.close();
     }

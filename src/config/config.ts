@@ -17,6 +17,8 @@ export interface Config {
   pushChallengeLifetimeSeconds: number;
   pushRateLimit: number;
   sessionLifetimeSeconds: number;
+  serviceName: string;
+  reauthWindowSeconds: number;
 }
 
 type Kind = 'string' | 'integer' | 'url' | 'secret';
@@ -56,6 +58,10 @@ export const SETTINGS: readonly Setting[] = [
     default: () => 5, description: 'How many push sign-in requests one user can be sent within 10 minutes.' },
   { key: 'sessionLifetimeSeconds', env: 'TESSERA_SESSION_LIFETIME', flag: 'session-lifetime', kind: 'integer',
     default: () => 12 * 3600, description: 'Lifetime of a browser session, in seconds.' },
+  { key: 'serviceName', env: 'TESSERA_SERVICE_NAME', flag: 'service-name', kind: 'string', default: () => 'Tessera',
+    description: 'The name authenticators show: the push service, the TOTP issuer and the passkey relying party.' },
+  { key: 'reauthWindowSeconds', env: 'TESSERA_REAUTH_WINDOW', flag: 'reauth-window', kind: 'integer', default: () => 300,
+    description: 'How long a second-factor check stays fresh for changes on the security page, in seconds.' },
 ];
 
 export class ConfigError extends Error {}

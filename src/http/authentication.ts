@@ -7,6 +7,7 @@ import { OAuthProblem, problemResponse } from '../protocol/oauth1/problems.js';
 import type { Accounts } from '../services/accounts.js';
 import type { Audit } from '../services/audit.js';
 import type { OAuthProvider } from '../services/oauth-provider.js';
+import { ENROLMENT_REQUIRED_MESSAGE, type PolicyService } from '../services/policy.js';
 import type { Sessions } from '../services/sessions.js';
 import type { Principal } from './principal.js';
 import { rawRequestOf } from './raw-request.js';
@@ -14,6 +15,7 @@ import { readCookie, SESSION_COOKIE } from './web/session-cookie.js';
 
 export interface AuthenticationDeps {
   accounts: Accounts;
+  policy: PolicyService;
   audit: Audit;
   sessions: Sessions;
   provider: OAuthProvider;
@@ -26,6 +28,18 @@ export const SECOND_FACTOR_MESSAGE =
 
 type Method = (request: FastifyRequest, reply: FastifyReply) => Promise<Principal | null | undefined>;
 
+/**
+ * The policy requires a second factor this user does not have yet: nothing on the API answers them (not
+ * their password, not a token granted before the policy) until they enrol one on the web.
+ */
+export async function refuseUnenrolled(deps: Pick<AuthenticationDeps, 'accounts' | 'policy' | 'audit'>,
+  user: { id: number; is_admin: number }, ip: string, via: string, knownWithoutFactor = false): Promise<void> {
+  if (!(await deps.policy.requiresSecondFactor(user))) return;
+  if (!knownWithoutFactor && (await deps.accounts.hasSecondFactor(user.id))) return;
+  await deps.audit.record('login.enrolment_required', { actorId: user.id, ip, via });
+  throw new AppError('unauthenticated', 'second_factor_enrolment_required', ENROLMENT_REQUIRED_MESSAGE);
+}
+
 export function authenticationHook(deps: AuthenticationDeps) {
   const oauth: Method = async (request, reply) => {
     const header = request.headers.authorization;
@@ -34,6 +48,7 @@ export function authenticationHook(deps: AuthenticationDeps) {
       const { userId, consumerKey } = await deps.provider.verifyResourceRequest(rawRequestOf(request));
       const user = await deps.accounts.findById(userId);
       if (!user) return null;
+      await refuseUnenrolled(deps, user, request.ip, 'oauth');
       return { userId, username: user.username, isAdmin: user.is_admin === 1, method: 'oauth', consumerKey };
     } catch (err) {
       if (!(err instanceof OAuthProblem)) throw err;
@@ -72,6 +87,7 @@ export function authenticationHook(deps: AuthenticationDeps) {
       reply.header('x-seraph-loginreason', 'AUTHENTICATED_FAILED');
       throw new AppError('unauthenticated', 'basic_auth_failed', 'Basic authentication failed: wrong username or password.');
     }
+    await refuseUnenrolled(deps, user, request.ip, 'basic', true);
     return { userId: user.id, username: user.username, isAdmin: user.is_admin === 1, method: 'basic' };
   };
 
@@ -81,6 +97,8 @@ export function authenticationHook(deps: AuthenticationDeps) {
     if (!s || s.state !== 'authenticated' || s.user_id === null) return undefined;
     const user = await deps.accounts.findById(s.user_id);
     if (!user || user.active !== 1) return undefined;
+    // Signed in before the policy changed: the session reaches nothing but enrolment now.
+    await refuseUnenrolled(deps, user, request.ip, 'session');
     return { userId: user.id, username: user.username, isAdmin: user.is_admin === 1, method: 'session' };
   };
 

@@ -4,6 +4,7 @@ import { AppError } from '../errors/app-error.js';
 import type { UsersTable } from '../storage/schema.js';
 import type { Selectable } from 'kysely';
 import type { ServiceContext } from './context.js';
+import { secondFactorKinds } from './second-factors.js';
 import { dummyPasswordHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
 
 export type User = Selectable<UsersTable>;
@@ -93,6 +94,22 @@ export class Accounts {
     return { ok: false, locked: false };
   }
 
+  /**
+   * Second-factor guessing: a TOTP or recovery-code attempt for this user, counted before it is checked (as
+   * passwords are), across every login transaction, so a stolen password cannot buy unlimited guesses.
+   * The key cannot collide with a username ('#' is not allowed in one).
+   */
+  async countSecondFactorAttempt(userId: number): Promise<{ locked: false } | { locked: true; retryAfterSeconds: number }> {
+    const now = this.ctx.clock();
+    const attempt = await this.countAttempt(`#second-factor:${userId}`, now);
+    if (attempt.failures <= LOGIN_FAILURE_LIMIT) return { locked: false };
+    return { locked: true, retryAfterSeconds: Math.max(1, Math.ceil((attempt.window_start + LOGIN_FAILURE_WINDOW_MS - now) / 1000)) };
+  }
+
+  async clearSecondFactorAttempts(userId: number): Promise<void> {
+    await this.ctx.db.deleteFrom('login_failures').where('username_lower', '=', `#second-factor:${userId}`).execute();
+  }
+
   /** Counts one attempt, atomically; a window that has ended starts again at 1. */
   private async countAttempt(key: string, now: number): Promise<{ failures: number; window_start: number }> {
     const windowOpen = now - LOGIN_FAILURE_WINDOW_MS;
@@ -106,8 +123,7 @@ export class Accounts {
 
   /** Whether the user has any second factor: such a user can never use their password alone on the API. */
   async hasSecondFactor(userId: number): Promise<boolean> {
-    const row = await this.ctx.db.selectFrom('authenticators').select('id').where('user_id', '=', userId).executeTakeFirst();
-    return row !== undefined;
+    return (await secondFactorKinds(this.ctx.db, userId)).length > 0;
   }
 
   /** First start: an `admin` user when there is no user at all. Returns the generated password, if one was made. */

@@ -6,8 +6,12 @@ import type { ServiceContext } from './context.js';
 import { IssueService } from './issues.js';
 import { OAuthProvider } from './oauth-provider.js';
 import { ProjectService } from './projects.js';
+import { PolicyService } from './policy.js';
 import { PushService } from './push.js';
+import { RecoveryCodes } from './recovery-codes.js';
+import { SecondFactors } from './second-factors.js';
 import { Sessions } from './sessions.js';
+import { TotpService } from './totp.js';
 
 export interface Services {
   context: ServiceContext;
@@ -19,6 +23,10 @@ export interface Services {
   oauth: OAuthProvider;
   issues: IssueService;
   projects: ProjectService;
+  factors: SecondFactors;
+  totp: TotpService;
+  recoveryCodes: RecoveryCodes;
+  policy: PolicyService;
 }
 
 export function createServices(context: ServiceContext): Services {
@@ -33,5 +41,9 @@ export function createServices(context: ServiceContext): Services {
     oauth: new OAuthProvider(context),
     issues,
     projects: new ProjectService(context, issues),
+    factors: new SecondFactors(context),
+    totp: new TotpService(context),
+    recoveryCodes: new RecoveryCodes(context),
+    policy: new PolicyService(context),
   };
 }

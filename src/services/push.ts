@@ -2,7 +2,7 @@
 // answer. Rules kept here: one pending challenge per user (a new one suspends the older), the symbol must
 // match (a wrong pick denies), the first decision wins (conditional UPDATE on state = 'pending'), a device can
 // only answer its own user's challenges, and an approval is consumed once, by the login transaction that
-// created it.
+// created it. "This wasn't me" (report) denies the challenge, blocks that login attempt and is audited.
 import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { AppError } from '../errors/app-error.js';
@@ -19,7 +19,8 @@ export const ENROLLMENT_LIFETIME_MS = 10 * 60 * 1000;
 export const PUSH_LIMIT_WINDOW_MS = 10 * 60 * 1000;
 const DEVICE_CLOCK_SKEW_S = 120;
 
-export type ChallengeState = 'pending' | 'approved' | 'denied' | 'suspended' | 'used' | 'expired';
+export type ChallengeState = 'pending' | 'approved' | 'denied' | 'reported' | 'suspended' | 'used' | 'expired';
+export type DeviceDecision = 'approve' | 'deny' | 'report';
 
 export interface PendingChallenge {
   id: string;
@@ -38,7 +39,10 @@ export interface Device {
 }
 
 export class PushService {
-  /** Wakes waiting login pages in this process at once; other processes notice on their next poll. */
+  /**
+   * Wakes waiters in this process at once: `decided:<challenge id>` for login pages, `challenge:<user id>` for
+   * authenticators listening for new challenges. Other processes notice on their next poll of the database.
+   */
   readonly events = new EventEmitter();
   private readonly audit: Audit;
 
@@ -123,6 +127,7 @@ export class PushService {
         expires_at: now + this.ctx.config.pushChallengeLifetimeSeconds * 1000, decided_at: null, decided_by: null,
       }).execute();
     });
+    this.events.emit(`challenge:${input.userId}`, id);
     return { id, symbol };
   }
 
@@ -150,16 +155,16 @@ export class PushService {
    * A device's answer. Approve counts only with the right symbol; a wrong symbol denies the challenge.
    * Returns the resulting state; 'not_pending' when someone (or something) decided first or it expired.
    */
-  async answer(device: Device, challengeId: string, decision: 'approve' | 'deny', symbol: string | undefined): Promise<'approved' | 'denied' | 'wrong_symbol'> {
+  async answer(device: Device, challengeId: string, decision: DeviceDecision, symbol: string | undefined): Promise<'approved' | 'denied' | 'wrong_symbol' | 'reported'> {
     const now = this.ctx.clock();
-    const row = await this.ctx.db.selectFrom('push_challenges').select(['id', 'user_id', 'symbol', 'state', 'expires_at'])
+    const row = await this.ctx.db.selectFrom('push_challenges').select(['id', 'user_id', 'symbol', 'state', 'expires_at', 'ip', 'application'])
       .where('id', '=', challengeId).executeTakeFirst();
     // Another user's challenge looks exactly like an unknown one.
     if (!row || row.user_id !== device.userId) {
       throw new AppError('not_found', 'challenge_unknown', 'No such challenge for this authenticator.');
     }
     const symbolOk = decision === 'approve' && symbol !== undefined && constantTimeEqual(symbol, row.symbol);
-    const newState = symbolOk ? 'approved' : 'denied';
+    const newState = symbolOk ? 'approved' : decision === 'report' ? 'reported' : 'denied';
     const result = await this.ctx.db.updateTable('push_challenges')
       .set({ state: newState, decided_at: now, decided_by: device.id })
       .where('id', '=', row.id).where('state', '=', 'pending').where('expires_at', '>', now)
@@ -168,8 +173,12 @@ export class PushService {
       throw new AppError('conflict', 'challenge_not_pending', 'This challenge was already answered, was replaced by a newer sign-in, or has expired.');
     }
     await this.ctx.db.updateTable('authenticators').set({ last_used_at: now }).where('id', '=', device.id).execute();
-    const outcome = symbolOk ? 'approved' : decision === 'approve' ? 'wrong_symbol' : 'denied';
-    await this.audit.record(`push.${outcome}`, { actorId: device.userId, challenge: row.id, device: device.id });
+    const outcome = symbolOk ? 'approved' : decision === 'approve' ? 'wrong_symbol' : newState === 'reported' ? 'reported' : 'denied';
+    // A report names where the unwanted sign-in came from, for whoever reads the audit log.
+    await this.audit.record(`push.${outcome}`, {
+      actorId: device.userId, challenge: row.id, device: device.id,
+      ...(outcome === 'reported' ? { loginIp: row.ip, application: row.application } : {}),
+    });
     this.events.emit(`decided:${row.id}`, newState);
     return outcome;
   }

@@ -22,11 +22,18 @@ export interface LoginFailuresTable {
 export interface SessionsTable {
   id_hash: string; // SHA-256 of the cookie value: a leaked table does not hand out sessions
   csrf_token: string;
-  state: 'anonymous' | 'second_factor' | 'authenticated';
+  /**
+   * anonymous → (password) → second_factor → authenticated; or → enrolment_required when the policy demands
+   * a second factor the user does not have yet (only the enrolment pages answer then).
+   */
+  state: 'anonymous' | 'second_factor' | 'enrolment_required' | 'authenticated';
   user_id: number | null;
-  login_tx: string | null; // the login transaction a push challenge must belong to
+  login_tx: string | null; // the login (or step-up) transaction a push challenge must belong to
   created_at: number;
   expires_at: number;
+  verified_at: number | null; // last time this session proved its user: login or step-up check
+  ceremony: string | null; // JSON: a pending WebAuthn challenge, consumed once
+  factor_failures: Generated<number>; // wrong second-factor answers in this login transaction
 }
 
 export interface AuthenticatorsTable {
@@ -55,7 +62,7 @@ export interface PushChallengesTable {
   ip: string;
   symbol: string;
   candidates: string; // JSON array of symbol names
-  state: 'pending' | 'approved' | 'denied' | 'suspended' | 'used';
+  state: 'pending' | 'approved' | 'denied' | 'reported' | 'suspended' | 'used';
   created_at: number;
   expires_at: number;
   decided_at: number | null;
@@ -262,6 +269,42 @@ export interface GroupMembersTable {
   user_id: number;
 }
 
+export interface TotpCredentialsTable {
+  id: string;
+  user_id: number;
+  name: string;
+  secret: string; // base32; a shared secret by nature (see docs/security.md)
+  confirmed_at: number | null; // counts as a factor only once confirmed by a code
+  last_used_step: number | null; // the newest 30 s step accepted: each code works once
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface WebauthnCredentialsTable {
+  id: string; // credential id, base64url
+  user_id: number;
+  name: string;
+  public_key: string; // COSE public key, base64url
+  counter: number;
+  transports: string; // JSON array
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface RecoveryCodesTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string; // SHA-256 of the normalised code
+  created_at: number;
+  used_at: number | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string; // JSON
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   login_failures: LoginFailuresTable;
@@ -292,6 +335,10 @@ export interface Database {
   project_members: ProjectMembersTable;
   user_groups: UserGroupsTable;
   group_members: GroupMembersTable;
+  totp_credentials: TotpCredentialsTable;
+  webauthn_credentials: WebauthnCredentialsTable;
+  recovery_codes: RecoveryCodesTable;
+  settings: SettingsTable;
 }
 
 export type Db = Kysely<Database>;

@@ -3,8 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.js';
 import type { PushService } from '../../services/push.js';
-import { sendPage } from '../auth/login-routes.js';
-import { html } from '../web/html.js';
+import { html, sendPage } from '../web/html.js';
 
 export interface DeviceDeps {
   push: PushService;
@@ -54,8 +53,8 @@ export async function registerDeviceRoutes(app: FastifyInstance, deps: DeviceDep
   app.post<{ Params: { id: string } }>('/api/authenticator/challenges/:id', async (req) => {
     const d = await device(req);
     const { decision, symbol } = jsonBody(req);
-    if ((decision !== 'approve' && decision !== 'deny') || (symbol !== undefined && typeof symbol !== 'string')) {
-      throw new AppError('bad_request', 'invalid_body', 'Send {"decision": "approve" | "deny", "symbol": name}.');
+    if ((decision !== 'approve' && decision !== 'deny' && decision !== 'report') || (symbol !== undefined && typeof symbol !== 'string')) {
+      throw new AppError('bad_request', 'invalid_body', 'Send {"decision": "approve" | "deny" | "report", "symbol": name}.');
     }
     const outcome = await push.answer(d, req.params.id, decision, symbol);
     return { outcome };

@@ -6,8 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors/app-error.js';
 import type { Accounts } from '../../services/accounts.js';
 import type { Audit } from '../../services/audit.js';
+import type { PolicyService } from '../../services/policy.js';
 import type { Sessions } from '../../services/sessions.js';
-import { SECOND_FACTOR_MESSAGE } from '../authentication.js';
+import { refuseUnenrolled, SECOND_FACTOR_MESSAGE } from '../authentication.js';
 import { requireUser } from '../principal.js';
 import { currentSession, SESSION_COOKIE, setSessionCookie } from '../web/session-cookie.js';
 import { linksFor } from './jira-objects.js';
@@ -16,6 +17,7 @@ export const JIRA_AUTH_PREFIXES = ['/rest/auth/1', '/rest/auth/latest'] as const
 
 export interface SessionRouteDeps {
   accounts: Accounts;
+  policy: PolicyService;
   sessions: Sessions;
   audit: Audit;
   baseUrl: string;
@@ -53,6 +55,7 @@ export async function registerSessionRoutes(app: FastifyInstance, deps: SessionR
         reply.header('x-seraph-loginreason', 'AUTHENTICATED_FAILED');
         throw new AppError('unauthenticated', 'login_failed', 'Login failed: wrong username or password.');
       }
+      await refuseUnenrolled(deps, user, request.ip, 'rest_session', true);
       // Always a new session id (no fixation); an existing cookie's session ends here.
       const fresh = await deps.sessions.completeLogin(await currentSession(deps.sessions, request), user.id);
       setSessionCookie(reply, fresh, deps.secureCookies, deps.sessionLifetimeSeconds);

@@ -5,9 +5,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../services/accounts.js';
 import type { Audit } from '../../services/audit.js';
 import type { OAuthProvider } from '../../services/oauth-provider.js';
+import { ENROLMENT_REQUIRED_MESSAGE, type PolicyService } from '../../services/policy.js';
 import type { Sessions } from '../../services/sessions.js';
-import { sendPage } from '../auth/login-routes.js';
-import { html } from '../web/html.js';
+import { html, sendPage } from '../web/html.js';
 import { csrfValid, currentSession, parseForm } from '../web/session-cookie.js';
 import { errorPage } from '../auth/login-pages.js';
 
@@ -16,6 +16,7 @@ export const AUTHORIZE_PATH = '/plugins/servlet/oauth/authorize';
 export interface AuthorizeDeps {
   provider: OAuthProvider;
   accounts: Accounts;
+  policy: PolicyService;
   sessions: Sessions;
   audit: Audit;
 }
@@ -30,18 +31,25 @@ export function callbackWith(callback: string, params: Record<string, string>): 
 }
 
 export async function registerAuthorizeRoutes(app: FastifyInstance, deps: AuthorizeDeps): Promise<void> {
+  /** The signed-in user; `enrol` when the policy requires a second factor they do not have yet. */
   const signedInUser = async (req: FastifyRequest) => {
     const s = await currentSession(deps.sessions, req);
+    if (s?.state === 'enrolment_required') return 'enrol' as const;
     if (s?.state !== 'authenticated' || s.user_id === null) return undefined;
     const user = await deps.accounts.findById(s.user_id);
-    return user && user.active === 1 ? { session: s, user } : undefined;
+    if (!user || user.active !== 1) return undefined;
+    if ((await deps.policy.requiresSecondFactor(user)) && !(await deps.accounts.hasSecondFactor(user.id))) return 'enrol' as const;
+    return { session: s, user };
   };
+  const toEnrolment = (reply: FastifyReply, req: FastifyRequest) =>
+    reply.code(303).header('location', `/secure/security?next=${encodeURIComponent(req.raw.url ?? AUTHORIZE_PATH)}`).send();
   const invalid = (reply: FastifyReply) => sendPage(reply, 400, 'Authorization failed', errorPage('Authorization failed', INVALID_TOKEN));
 
   app.get(AUTHORIZE_PATH, async (req, reply) => {
     const token = (req.query as Record<string, unknown>)['oauth_token'];
     if (typeof token !== 'string' || token === '') return invalid(reply);
     const who = await signedInUser(req);
+    if (who === 'enrol') return toEnrolment(reply, req);
     if (!who) return reply.code(303).header('location', `/login?next=${encodeURIComponent(req.raw.url ?? AUTHORIZE_PATH)}`).send();
     const pending = await deps.provider.findPendingRequestToken(token);
     if (!pending) return invalid(reply);
@@ -59,6 +67,7 @@ as <strong>${who.user.display_name}</strong> (${who.user.username}).</p>
   app.post(AUTHORIZE_PATH, async (req, reply) => {
     const form = parseForm(req.body);
     const who = await signedInUser(req);
+    if (who === 'enrol') return sendPage(reply, 403, 'Authorization failed', errorPage('Authorization failed', ENROLMENT_REQUIRED_MESSAGE));
     if (!who) return sendPage(reply, 401, 'Authorization failed', errorPage('Authorization failed', 'Please sign in first.'));
     if (!csrfValid(who.session, form.get('csrf'))) {
       return sendPage(reply, 403, 'Authorization failed', errorPage('Authorization failed', 'This form is no longer valid. Go back and try again.'));

@@ -1,5 +1,7 @@
 // Server-rendered pages: plain HTML forms that work without JavaScript. Every dynamic value goes through
 // escapeHtml; there is no other way to put text into a page.
+import type { FastifyReply } from 'fastify';
+
 export function escapeHtml(value: unknown): string {
   return String(value)
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
@@ -37,11 +39,18 @@ button.secondary{background:#ebecf0;color:#172b4d}.error{background:#ffebe6;bord
 .access-pass-name{text-align:center;font-size:1.2rem;font-weight:600;margin-bottom:1rem}.verifier{font-family:monospace;font-size:2rem;text-align:center;letter-spacing:.15em;background:#f4f5f7;padding:1rem}
 .actions{display:flex;gap:.8rem}.muted{color:#6b778c;font-size:.9rem}`;
 
-export function renderPage(title: string, body: Html, options: { script?: string } = {}): string {
+export function renderPage(title: string, body: Html, options: { scripts?: string[] } = {}): string {
+  const scripts = (options.scripts ?? []).map((src) => `<script src="${escapeHtml(src)}" defer></script>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(title)} · Tessera</title><style>${STYLE}</style></head>
-<body><main>${body.value}</main>${options.script ? `<script src="${escapeHtml(options.script)}" defer></script>` : ''}</body></html>`;
+<body><main>${body.value}</main>${scripts}</body></html>`;
+}
+
+/** Sends a page with PAGE_HEADERS; `script` names same-origin scripts to load (deferred, in order). */
+export function sendPage(reply: FastifyReply, status: number, title: string, body: Html, script?: string | string[]): FastifyReply {
+  const scripts = script === undefined ? [] : Array.isArray(script) ? script : [script];
+  return reply.code(status).headers(PAGE_HEADERS).send(renderPage(title, body, { scripts }));
 }
 
 /** Headers for every page: never framed (clickjacking an Allow button), no referrer leaking tokens in URLs. */
