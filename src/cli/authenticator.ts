@@ -28,7 +28,7 @@ const USAGE = `usage:
   tessera authenticator enroll URI --file device.json [--name NAME]
   tessera authenticator pending --file device.json [--json]
   tessera authenticator approve --file device.json [--pick SYMBOL] [--wait SECONDS]
-  tessera authenticator deny --file device.json [--wait SECONDS]`;
+  tessera authenticator deny --file device.json [--wait SECONDS] [--report]   (--report: "this wasn't me")`;
 
 function loadDevice(file: string): DeviceFile {
   try {
@@ -86,7 +86,7 @@ export async function runAuthenticatorCommand(args: string[], io: CliIo): Promis
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({
     args: rest, allowPositionals: true, strict: true,
-    options: { file: { type: 'string' }, name: { type: 'string' }, pick: { type: 'string' }, wait: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { file: { type: 'string' }, name: { type: 'string' }, pick: { type: 'string' }, wait: { type: 'string' }, json: { type: 'boolean' }, report: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   if (!sub || sub === '--help' || sub === '-h' || values.help || !values.file) throw new UsageError(USAGE);
   const waitSeconds = values.wait === undefined ? 30 : Number(values.wait);
@@ -145,7 +145,7 @@ export async function runAuthenticatorCommand(args: string[], io: CliIo): Promis
         symbol = /^\d+$/.test(answer) ? challenge.candidates[Number(answer) - 1] : answer || undefined;
       }
     }
-    const decision = sub === 'approve' && symbol ? 'approve' : 'deny';
+    const decision = sub === 'approve' && symbol ? 'approve' : sub === 'deny' && values.report ? 'report' : 'deny';
     const { status, json } = await deviceFetch(device, 'POST', `/api/authenticator/challenges/${encodeURIComponent(challenge.id)}`,
       decision === 'approve' ? { decision, symbol } : { decision });
     if (status !== 200) {
@@ -153,7 +153,8 @@ export async function runAuthenticatorCommand(args: string[], io: CliIo): Promis
       return 1;
     }
     const outcome = String(json['outcome']);
-    io.stdout.write(outcome === 'approved' ? 'Approved.\n' : outcome === 'wrong_symbol' ? 'Wrong symbol: the sign-in was denied.\n' : 'Denied.\n');
+    io.stdout.write(outcome === 'approved' ? 'Approved.\n' : outcome === 'wrong_symbol' ? 'Wrong symbol: the sign-in was denied.\n'
+      : outcome === 'reported' ? 'Reported: the sign-in was blocked and recorded.\n' : 'Denied.\n');
     return outcome === 'approved' || sub === 'deny' ? 0 : 1;
   }
   throw new UsageError(USAGE);

@@ -104,6 +104,20 @@ describe('the OAuth dance with a push login', () => {
     }), /303/);
   });
 
+  test('"this wasn\'t me" on the CLI authenticator blocks the login and is recorded', async () => {
+    const requestToken = await app.requestToken('oob');
+    await assert.rejects(authorizeInBrowser({
+      baseUrl: server.baseUrl, authorizeUrl: app.authorizeUrl(requestToken.token), username: 'alice', password: TEST_PASSWORD,
+      approve: async () => {
+        const r = await runTessera(['authenticator', 'deny', '--file', deviceFile, '--report'], { env: server.env });
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /Reported: the sign-in was blocked and recorded/);
+      },
+    }), /303/);
+    const reports = await server.services.context.db.selectFrom('audit_log').select('event').where('event', '=', 'push.reported').execute();
+    assert.equal(reports.length, 1);
+  });
+
   test('callback: Allow redirects with oauth_token and oauth_verifier', async () => {
     const requestToken = await app.requestToken('https://app.example/done?state=xyz');
     const res = await authorizeInBrowser({

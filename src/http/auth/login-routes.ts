@@ -29,6 +29,10 @@ export async function registerLoginRoutes(app: FastifyInstance, deps: SecondFact
     if (s?.state !== 'authenticated' || s.user_id === null) return reply.code(303).header('location', '/login').send();
     const user = await accounts.findById(s.user_id);
     if (!user) return reply.code(303).header('location', '/login').send();
+    // Signed in before the policy required a factor: enrolment first.
+    if ((await deps.policy.requiresSecondFactor(user)) && (await deps.factors.kinds(user.id)).length === 0) {
+      return reply.code(303).header('location', SECURITY_PATH).send();
+    }
     return sendPage(reply, 200, 'Home', homePage({ displayName: user.display_name, username: user.username, csrf: s.csrf_token }));
   });
 

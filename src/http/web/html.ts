@@ -37,7 +37,13 @@ button{margin-top:1.2rem;padding:.6rem 1.2rem;font-size:1rem;border-radius:4px;b
 button.secondary{background:#ebecf0;color:#172b4d}.error{background:#ffebe6;border-left:4px solid #de350b;padding:.7rem;margin:1rem 0}
 .notice{background:#deebff;padding:.7rem;margin:1rem 0}.access-pass{font-size:4.5rem;text-align:center;margin:1rem 0 .2rem}
 .access-pass-name{text-align:center;font-size:1.2rem;font-weight:600;margin-bottom:1rem}.verifier{font-family:monospace;font-size:2rem;text-align:center;letter-spacing:.15em;background:#f4f5f7;padding:1rem}
-.actions{display:flex;gap:.8rem}.muted{color:#6b778c;font-size:.9rem}`;
+.actions{display:flex;gap:.8rem}.muted{color:#6b778c;font-size:.9rem}
+h2{font-size:1.1rem;margin:1.8rem 0 .4rem}button.small{margin-top:0;padding:.3rem .7rem;font-size:.85rem}
+button.link{background:none;color:#0052cc;padding:0;margin:0;font-size:1rem;text-decoration:underline}
+.other-methods{margin-top:1.5rem}.other-methods ul{padding-left:1.2rem}.other-methods li{margin:.4rem 0}
+table.factors{width:100%;border-collapse:collapse;font-size:.9rem}table.factors td,table.factors th{text-align:left;padding:.3rem .2rem;border-bottom:1px solid #ebecf0}
+img.qr{display:block;margin:1rem auto;image-rendering:pixelated}code.uri,code.secret{word-break:break-all}
+ol.recovery-codes{font-family:monospace;font-size:1.1rem;columns:2}`;
 
 export function renderPage(title: string, body: Html, options: { scripts?: string[] } = {}): string {
   const scripts = (options.scripts ?? []).map((src) => `<script src="${escapeHtml(src)}" defer></script>`).join('');
