@@ -5,6 +5,7 @@ import { Consumers } from './consumers.js';
 import type { ServiceContext } from './context.js';
 import { IssueService } from './issues.js';
 import { OAuthProvider } from './oauth-provider.js';
+import { PasskeyService } from './passkeys.js';
 import { ProjectService } from './projects.js';
 import { PolicyService } from './policy.js';
 import { PushService } from './push.js';
@@ -25,6 +26,7 @@ export interface Services {
   projects: ProjectService;
   factors: SecondFactors;
   totp: TotpService;
+  passkeys: PasskeyService;
   recoveryCodes: RecoveryCodes;
   policy: PolicyService;
 }
@@ -43,6 +45,7 @@ export function createServices(context: ServiceContext): Services {
     projects: new ProjectService(context, issues),
     factors: new SecondFactors(context),
     totp: new TotpService(context),
+    passkeys: new PasskeyService(context),
     recoveryCodes: new RecoveryCodes(context),
     policy: new PolicyService(context),
   };
