@@ -7,6 +7,7 @@ import { registerIconRoutes } from './http/web/icon-routes.js';
 import { registerSecurityRoutes } from './http/web/security-routes.js';
 import { registerCodeLoginRoutes } from './http/auth/code-login-routes.js';
 import { registerLoginRoutes } from './http/auth/login-routes.js';
+import { PASSKEY_SCRIPTS, registerPasskeyRoutes } from './http/auth/passkey-routes.js';
 import { registerPushLoginRoutes } from './http/auth/push-login-routes.js';
 import type { SecondFactorDeps } from './http/auth/second-factor-flow.js';
 import { makeErrorHandler, notFoundHandler } from './http/error-mapper.js';
@@ -94,8 +95,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await registerLoginRoutes(app, secondFactorDeps);
   await registerPushLoginRoutes(app, secondFactorDeps);
   await registerCodeLoginRoutes(app, secondFactorDeps);
+  await registerPasskeyRoutes(app, { ...secondFactorDeps, passkeys: services.passkeys });
   await registerSecurityRoutes(app, {
-    ...secondFactorDeps, enrollmentUri: (code) => services.push.enrollmentUri(code), securityScripts: [],
+    ...secondFactorDeps, enrollmentUri: (code) => services.push.enrollmentUri(code), securityScripts: PASSKEY_SCRIPTS,
   });
   await registerAuthorizeRoutes(app, { provider: services.oauth, accounts: services.accounts, policy: services.policy, sessions: services.sessions, audit: services.audit });
   await registerOAuthTokenRoutes(app, { provider: services.oauth });

@@ -29,7 +29,7 @@ export class WebClient {
     }
   }
 
-  async request(method: string, path: string, init: { form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<PageResponse> {
+  async request(method: string, path: string, init: { form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {}): Promise<PageResponse> {
     const url = path.startsWith('http') ? path : this.baseUrl + path;
     const headers: Record<string, string> = { ...init.headers };
     if (this.cookies.size > 0) headers['cookie'] = this.cookieHeader();
@@ -37,6 +37,9 @@ export class WebClient {
     if (init.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
+    } else if (init.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(init.json);
     }
     const res = await fetch(url, { method, headers, redirect: 'manual', ...(body === undefined ? {} : { body }) });
     this.remember(res.headers);

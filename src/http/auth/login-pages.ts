@@ -40,6 +40,18 @@ ${opts.error ? html`<p class="error" role="alert">${opts.error}</p>` : ''}
 ${otherMethods({ kinds: opts.kinds, current: opts.kind, next: opts.next, csrf: opts.csrf })}`;
 }
 
+/** The passkey step: the ceremony runs in /static/passkeys.js (WebAuthn has no form-only way). */
+export function passkeyPage(opts: { purpose: Purpose; kinds: FactorKind[]; next: string; csrf: string }): Html {
+  return html`<h1>${heading(opts.purpose, 'Use your passkey')}</h1>
+<p>Use the passkey you set up for Tessera: your security key, or your device's screen lock.</p>
+<div id="passkey-login" data-csrf="${opts.csrf}" data-next="${opts.next}">
+<button type="button" id="use-passkey">Use your passkey</button>
+<p class="error" role="alert" id="passkey-error" hidden></p>
+</div>
+<noscript><p class="muted">Passkeys need JavaScript. Use another method below.</p></noscript>
+${otherMethods({ kinds: opts.kinds, current: 'passkey', next: opts.next, csrf: opts.csrf })}`;
+}
+
 export function verifyPasswordForm(opts: { next: string; csrf: string; error?: string }): Html {
   return html`<h1>Confirm it's you</h1>
 ${opts.error ? html`<p class="error" role="alert">${opts.error}</p>` : ''}

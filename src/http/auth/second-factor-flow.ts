@@ -90,6 +90,12 @@ export async function startPush(deps: SecondFactorDeps, req: FastifyRequest, rep
 /** The check passed: a login gets a new session id; a step-up marks the session fresh. Then on to `next`. */
 export async function completeCheck(deps: SecondFactorDeps, req: FastifyRequest, reply: FastifyReply, check: PendingCheck,
   next: string, method: FactorKind): Promise<FastifyReply> {
+  await passCheck(deps, req, reply, check, method);
+  return reply.code(303).header('location', next).send();
+}
+
+/** completeCheck without the redirect, for JSON endpoints (the passkey ceremony) that answer `{redirect}`. */
+export async function passCheck(deps: SecondFactorDeps, req: FastifyRequest, reply: FastifyReply, check: PendingCheck, method: FactorKind): Promise<void> {
   await deps.accounts.clearSecondFactorAttempts(check.userId);
   if (check.purpose === 'login') {
     const fresh = await deps.sessions.completeLogin(check.session, check.userId);
@@ -99,7 +105,6 @@ export async function completeCheck(deps: SecondFactorDeps, req: FastifyRequest,
     await deps.sessions.markVerified(check.session);
     await deps.audit.record('step_up.succeeded', { actorId: check.userId, ip: req.ip, method });
   }
-  return reply.code(303).header('location', next).send();
 }
 
 /**

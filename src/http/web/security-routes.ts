@@ -27,10 +27,16 @@ export interface SecurityDeps extends SecondFactorDeps {
  */
 export async function finishRestrictedLogin(deps: SecondFactorDeps, req: FastifyRequest, reply: FastifyReply, session: Session,
   userId: number, next: string, method: FactorKind): Promise<FastifyReply> {
+  await completeRestrictedLogin(deps, req, reply, session, userId, method);
+  return reply.code(303).header('location', next).send();
+}
+
+/** finishRestrictedLogin without the redirect, for JSON endpoints (passkey registration) that answer `{redirect}`. */
+export async function completeRestrictedLogin(deps: SecondFactorDeps, req: FastifyRequest, reply: FastifyReply, session: Session,
+  userId: number, method: FactorKind): Promise<void> {
   const fresh = await deps.sessions.completeLogin(session, userId);
   setSessionCookie(reply, fresh, deps.secureCookies, deps.sessionLifetimeSeconds);
   await deps.audit.record('login.succeeded', { actorId: userId, ip: req.ip, method, enrolled: true });
-  return reply.code(303).header('location', next).send();
 }
 
 const REMOVABLE: Record<string, RemovableFactor> = { authenticators: 'authenticator', totp: 'totp', passkeys: 'passkey' };
