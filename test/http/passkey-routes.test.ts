@@ -162,6 +162,7 @@ describe('passkey routes', () => {
     await server.services.policy.set({ require: 'everyone', groups: [] }, { actorId: null, via: 'test' });
     try {
       await createUser(server, 'xena');
+      await createUser(server, 'yann');
       const client = new WebClient(server.baseUrl);
       const pw = await submitPassword(client, 'xena', TEST_PASSWORD, '/');
       assert.equal(pw.location, '/secure/security?next=%2F');
@@ -174,6 +175,20 @@ describe('passkey routes', () => {
       const home = await client.get('/');
       assert.equal(home.status, 200);
       assert.match(home.text, /Signed in as/);
+
+      // Another enrolment-only session of someone with the password, after the user has a factor: it may not
+      // add a passkey beside it (that would sign it in without the factor); it is sent to sign in with it.
+      const other = new WebClient(server.baseUrl);
+      assert.equal((await submitPassword(other, 'yann', TEST_PASSWORD, '/')).location, '/secure/security?next=%2F');
+      const csrf = csrfOf(await other.get('/secure/security'));
+      const yann = await server.services.accounts.findByUsername('yann');
+      await server.services.context.db.insertInto('webauthn_credentials').values({
+        id: 'enrolled-meanwhile', user_id: yann!.id, name: 'Real key', public_key: 'AA', counter: 0, transports: '[]', created_at: server.clock(), last_used_at: null,
+      }).execute();
+      const refused = await postJson(other, '/secure/security/passkeys/options', csrf, { next: '/' });
+      assert.equal(refused.status, 401);
+      assert.equal(body(refused)['error'], 'not_authenticated');
+      assert.equal(body(refused)['redirect'], '/secure/security?next=%2F');
     } finally {
       await server.services.policy.set({ require: 'none', groups: [] }, { actorId: null, via: 'test' });
     }

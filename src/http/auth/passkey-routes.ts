@@ -111,6 +111,11 @@ export async function registerPasskeyRoutes(app: FastifyInstance, deps: PasskeyD
         throw withRedirect(new AppError('unauthenticated', 'not_authenticated', 'Your session ended. Sign in again.'), `/login?next=${encodeURIComponent(back)}`);
       }
       if (!csrfValid(s, req.headers['x-csrf-token'])) throw csrfRefusal();
+      // An enrolment-only session whose user has a factor by now (enrolled meanwhile, perhaps by someone else)
+      // proves nothing about that factor: it signs in with it first (the security page starts that).
+      if (s.state === 'enrolment_required' && (await deps.factors.kinds(s.user_id)).length > 0) {
+        throw withRedirect(new AppError('unauthenticated', 'not_authenticated', 'Your account has a second factor now: sign in with it first.'), back);
+      }
       if (!deps.sessions.isFresh(s)) {
         throw withRedirect(new AppError('forbidden', 'step_up_required', "Adding a passkey needs a fresh check that it is you."),
           `/login/verify?next=${encodeURIComponent(back)}`);
