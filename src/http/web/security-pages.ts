@@ -53,7 +53,7 @@ ${items('passkeys', summary.passkeys, csrf, next)}
 
 <h2>Recovery codes</h2>
 ${hasFactor
-    ? html`<p data-recovery-left="${summary.recoveryCodesLeft}">${summary.recoveryCodesLeft === 0 ? 'You have no recovery codes.' : `${summary.recoveryCodesLeft} of 10 codes left`}${summary.recoveryCodesCreatedAt ? `, made ${when(summary.recoveryCodesCreatedAt)}` : ''}.</p>
+    ? html`<p data-recovery-left="${summary.recoveryCodesLeft}">${summary.recoveryCodesLeft === 0 ? 'You have no recovery codes left' : `${summary.recoveryCodesLeft} of 10 codes left`}${summary.recoveryCodesCreatedAt ? `, made ${when(summary.recoveryCodesCreatedAt)}` : ''}.</p>
 <p class="muted">Each code signs you in once when your phone is not at hand. Making new codes ends the old ones.</p>
 <form method="post" action="${SECURITY}/recovery-codes">${hidden(csrf, next)}<button type="submit" id="generate-recovery-codes">${summary.recoveryCodesLeft === 0 ? 'Make recovery codes' : 'Make new recovery codes'}</button></form>`
     : html`<p class="muted">Set up a second factor first; recovery codes back it up.</p>`}
