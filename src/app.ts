@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { pino } from 'pino';
 import { authenticationHook } from './http/authentication.js';
 import { registerDeviceRoutes } from './http/authenticator/device-routes.js';
+import { registerWebAuthenticatorRoutes } from './http/authenticator/web-app-routes.js';
 import { registerIconRoutes } from './http/web/icon-routes.js';
 import { registerSecurityRoutes } from './http/web/security-routes.js';
 import { registerCodeLoginRoutes } from './http/auth/code-login-routes.js';
@@ -101,7 +102,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   });
   await registerAuthorizeRoutes(app, { provider: services.oauth, accounts: services.accounts, policy: services.policy, sessions: services.sessions, audit: services.audit });
   await registerOAuthTokenRoutes(app, { provider: services.oauth });
-  await registerDeviceRoutes(app, { push: services.push });
+  await registerDeviceRoutes(app, { push: services.push, basePath: new URL(config.baseUrl).pathname.replace(/\/$/, '') });
+  await registerWebAuthenticatorRoutes(app);
   await registerIconRoutes(app);
 
   // The Jira REST API, in its own context so the authentication hook covers exactly these routes.

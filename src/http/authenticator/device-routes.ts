@@ -1,12 +1,22 @@
 // The authenticator (device) API: enrolment with a one-time code, then requests signed with the device key
-// (see src/protocol/push/device-signature.ts). Errors are a small JSON body: {"error": code, "message": text}.
+// (see src/protocol/push/device-signature.ts): the challenge list, a live stream of it (device-events.ts), and
+// the answer. Errors are a small JSON body: {"error": code, "message": text}. The page an enrolment link opens
+// is the web authenticator's (web-app-routes.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.js';
 import type { PushService } from '../../services/push.js';
-import { html, sendPage } from '../web/html.js';
+import { allowDeviceApiFromAnyOrigin } from './cors.js';
+import { registerDeviceEventRoutes, type DeviceEventOptions } from './device-events.js';
 
 export interface DeviceDeps {
   push: PushService;
+  /**
+   * The path of the public base URL ('' or '/tessera'). A proxy strips it before forwarding, but devices sign
+   * the path they called (as OAuth clients do), so it is put back before the signature is checked.
+   */
+  basePath?: string;
+  /** Timings of the live challenge stream (tests shorten them). */
+  events?: DeviceEventOptions;
 }
 
 function jsonBody(request: FastifyRequest): Record<string, unknown> {
@@ -23,17 +33,13 @@ function rawBodyText(request: FastifyRequest): string {
 
 export async function registerDeviceRoutes(app: FastifyInstance, deps: DeviceDeps): Promise<void> {
   const { push } = deps;
+  const basePath = deps.basePath ?? '';
   const device = (req: FastifyRequest) => push.authenticateDevice({
-    method: req.method, pathAndQuery: req.raw.url ?? '/', authorization: req.headers.authorization, body: rawBodyText(req),
+    method: req.method, pathAndQuery: basePath + (req.raw.url ?? '/'), authorization: req.headers.authorization, body: rawBodyText(req),
   });
 
-  // Where an enrolment link points. The code is in the fragment (never sent to a server); this page tells a
-  // person who opened the link in a browser what to do with it.
-  app.get('/authenticator/enroll', async (_req, reply) => sendPage(reply, 200, 'Enrol an authenticator', html`<h1>Enrol an authenticator</h1>
-<p>This is a one-time link that registers an authenticator for your Tessera account. It works for 10 minutes.</p>
-<p>Copy the whole address of this page, including the part after <code>#</code>, and give it to the command-line authenticator:</p>
-<pre>tessera authenticator enroll '&lt;the address&gt;' --file device.json</pre>
-<p class="muted">The file keeps the authenticator's private key: keep it safe. The server only learns the public key.</p>`));
+  // Any origin may call the device API (the web authenticator keeps accounts on several servers); see cors.ts.
+  allowDeviceApiFromAnyOrigin(app);
 
   app.post('/api/authenticator/enroll', async (req, reply) => {
     const body = jsonBody(req);
@@ -59,4 +65,6 @@ export async function registerDeviceRoutes(app: FastifyInstance, deps: DeviceDep
     const outcome = await push.answer(d, req.params.id, decision, symbol);
     return { outcome };
   });
+
+  await registerDeviceEventRoutes(app, { push, basePath, ...deps.events });
 }
