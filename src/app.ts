@@ -102,7 +102,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   });
   await registerAuthorizeRoutes(app, { provider: services.oauth, accounts: services.accounts, policy: services.policy, sessions: services.sessions, audit: services.audit });
   await registerOAuthTokenRoutes(app, { provider: services.oauth });
-  await registerDeviceRoutes(app, { push: services.push, basePath: new URL(config.baseUrl).pathname.replace(/\/$/, '') });
+  await registerDeviceRoutes(app, { push: services.push, serviceName: config.serviceName, basePath: new URL(config.baseUrl).pathname.replace(/\/$/, '') });
   await registerWebAuthenticatorRoutes(app);
   await registerIconRoutes(app);
 

@@ -150,3 +150,21 @@ describe('push rules', () => {
     for (const s of challenge!.candidates) assert.ok(ACCESS_SYMBOLS.some((x) => x.name === s));
   });
 });
+
+describe('a waiting login page and server shutdown', () => {
+  // The challenge lives 120 s: a close that waited for it would trip this test's timeout.
+  test('an open challenge event stream does not hold up app.close()', { timeout: 60_000 }, async () => {
+    const own = await startTestServer();
+    const user = await createUser(own, 'wait');
+    const phone = new TestDevice(own.baseUrl);
+    assert.equal((await phone.enroll(await own.services.push.createEnrollmentCode(user.id))).status, 201);
+    const client = new WebClient(own.baseUrl);
+    const after = await submitPassword(client, 'wait', TEST_PASSWORD, '/');
+    assert.equal(after.location, '/login/challenge?next=%2F');
+    const stream = await fetch(`${own.baseUrl}/login/challenge/events`, { headers: { cookie: `tessera_session=${client.cookies.get('tessera_session')}` } });
+    assert.equal(stream.headers.get('content-type'), 'text/event-stream');
+    const reading = stream.text(); // ends when the server ends the stream
+    await own.close();
+    assert.equal(await reading, 'retry: 1000\n\n', 'the stream ended without a decision');
+  });
+});

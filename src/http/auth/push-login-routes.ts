@@ -32,6 +32,10 @@ export async function registerPushLoginRoutes(app: FastifyInstance, deps: Second
       kinds: await deps.factors.kinds(check.userId), ...(message ? { message } : {}),
     }), '/static/challenge.js');
 
+  // Waiting login pages would keep app.close() waiting until their challenges expire: end them first.
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => { for (const end of [...open]) end(); });
+
   app.get('/static/challenge.js', async (_req, reply) =>
     reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(CHALLENGE_SCRIPT));
 
@@ -41,6 +45,10 @@ export async function registerPushLoginRoutes(app: FastifyInstance, deps: Second
     const next = safeReturnPath(form.get('next'));
     const check = await pendingCheck(deps, req);
     if (!check || !csrfValid(check.session, form.get('csrf'))) return reply.code(303).header('location', loginPath(next)).send();
+    // Only for a user who has an authenticator: nobody could answer the push, and it would use up their limit.
+    if (!(await deps.factors.kinds(check.userId)).includes('push')) {
+      return reply.code(303).header('location', `/login/methods?next=${encodeURIComponent(next)}`).send();
+    }
     const started = await startPush(deps, req, reply, check, next);
     if (!started.ok) {
       const kinds = (await deps.factors.kinds(check.userId)).filter((k) => k !== 'push');
@@ -71,7 +79,10 @@ export async function registerPushLoginRoutes(app: FastifyInstance, deps: Second
       done = true;
       clearInterval(poll);
       push.events.off(`decided:${challenge.id}`, finish);
+      open.delete(shutdown);
     };
+    const shutdown = () => { stop(); res.end(); };
+    open.add(shutdown);
     function finish(state: string) {
       if (done) return;
       stop();

@@ -10,6 +10,8 @@ import { registerDeviceEventRoutes, type DeviceEventOptions } from './device-eve
 
 export interface DeviceDeps {
   push: PushService;
+  /** The service name the authenticator shows for this account (config.serviceName). */
+  serviceName?: string;
   /**
    * The path of the public base URL ('' or '/tessera'). A proxy strips it before forwarding, but devices sign
    * the path they called (as OAuth clients do), so it is put back before the signature is checked.
@@ -48,7 +50,7 @@ export async function registerDeviceRoutes(app: FastifyInstance, deps: DeviceDep
       throw new AppError('bad_request', 'invalid_body', 'Send {"code": string, "publicKey": base64 SPKI, "name": string}.');
     }
     const { device: d, username } = await push.enroll(code, publicKey, name ?? 'Authenticator');
-    return reply.code(201).send({ deviceId: d.id, name: d.name, username, service: 'Tessera' });
+    return reply.code(201).send({ deviceId: d.id, name: d.name, username, service: deps.serviceName ?? 'Tessera' });
   });
 
   app.get('/api/authenticator/challenges', async (req) => {
