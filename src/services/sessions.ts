@@ -16,12 +16,13 @@ export class Sessions {
     return this.ctx.config.sessionLifetimeSeconds * 1000;
   }
 
-  async start(state: Session['state'] = 'anonymous', userId: number | null = null, loginTx: string | null = null): Promise<Session> {
+  async start(state: Session['state'] = 'anonymous', userId: number | null = null, loginTx: string | null = null, csrfToken?: string): Promise<Session> {
     const cookie = randomAlphanumeric(43);
     const now = this.ctx.clock();
     const row = {
-      id_hash: sha256Hex(cookie), csrf_token: randomAlphanumeric(32), state, user_id: userId, login_tx: loginTx,
-      created_at: now, expires_at: now + this.lifetimeMs(), verified_at: state === 'anonymous' ? null : now,
+      id_hash: sha256Hex(cookie), csrf_token: csrfToken ?? randomAlphanumeric(32), state, user_id: userId, login_tx: loginTx,
+      // A session that passed only the password has proved nothing yet: it is never fresh.
+      created_at: now, expires_at: now + this.lifetimeMs(), verified_at: state === 'anonymous' || state === 'second_factor' ? null : now,
       ceremony: null, factor_failures: 0,
     };
     await this.ctx.db.insertInto('sessions').values(row).execute();
@@ -35,10 +36,27 @@ export class Sessions {
     return row ? { ...row, cookie } : undefined;
   }
 
-  /** Password accepted, second factor pending: the session is bound to this login transaction only. */
+  /**
+   * The login goes on in a new transaction (another push), or an enrolment-only session, whose user has a
+   * factor by now, moves on to signing in with it: the session is bound to this login transaction only. The
+   * wrong answers given so far still count (a new push does not buy five more guesses), and a session that
+   * was reset meanwhile (five wrong answers) or belongs to someone else now is never brought back.
+   */
   async awaitSecondFactor(session: Session, userId: number, loginTx: string): Promise<void> {
-    await this.ctx.db.updateTable('sessions').set({ state: 'second_factor', user_id: userId, login_tx: loginTx, factor_failures: 0, ceremony: null })
-      .where('id_hash', '=', session.id_hash).execute();
+    await this.ctx.db.updateTable('sessions').set({ state: 'second_factor', login_tx: loginTx, ceremony: null })
+      .where('id_hash', '=', session.id_hash).where('user_id', '=', userId).where('state', 'in', ['second_factor', 'enrolment_required'])
+      .execute();
+  }
+
+  /**
+   * Password accepted, second factor pending, from the login form: a new session id bound to this login
+   * transaction. A cookie planted in the browser before the password (session fixation) is not the one that
+   * waits for the second factor, so it cannot take over the approval or the code the user gives. The CSRF
+   * token goes on (the forms already open in this browser stay valid); without the new id it is worth nothing.
+   */
+  async beginSecondFactor(old: Session | undefined, userId: number, loginTx: string): Promise<Session> {
+    if (old) await this.destroy(old);
+    return this.start('second_factor', userId, loginTx, old?.csrf_token);
   }
 
   /**
@@ -56,10 +74,15 @@ export class Sessions {
     return this.start('authenticated', userId);
   }
 
-  /** A step-up check of a signed-in session begins: a push challenge must belong to this transaction. */
+  /**
+   * A step-up check of a signed-in session begins (or sends another push): the push challenge must belong to
+   * this transaction. The wrong answers given so far still count (a push does not buy five more guesses), and
+   * a session that was signed out or moved on meanwhile is left as it is.
+   */
   async beginStepUp(session: Session, loginTx: string): Promise<void> {
-    await this.ctx.db.updateTable('sessions').set({ login_tx: loginTx, factor_failures: 0, ceremony: null })
-      .where('id_hash', '=', session.id_hash).execute();
+    await this.ctx.db.updateTable('sessions').set({ login_tx: loginTx, ceremony: null })
+      .where('id_hash', '=', session.id_hash).where('state', '=', 'authenticated').where('user_id', '=', session.user_id ?? -1)
+      .execute();
   }
 
   /** A step-up check failed (denied, expired): the session stays signed in, not fresh. */

@@ -9,7 +9,8 @@ import { sendPage } from '../web/html.js';
 import { csrfValid, currentSession, parseForm, safeReturnPath } from '../web/session-cookie.js';
 import { codeForm, errorPage, failedChallengePage, methodsPage, verifyPasswordForm } from './login-pages.js';
 import {
-  completeCheck, countFailure, loginPath, pendingCheck, TOO_MANY_FAILURES, type PendingCheck, type SecondFactorDeps,
+  completeCheck, countFailure, loginPath, MAX_FACTOR_FAILURES, pendingCheck, SECURITY_PATH, TOO_MANY_FAILURES, type PendingCheck,
+  type SecondFactorDeps,
 } from './second-factor-flow.js';
 
 type CodeKind = 'totp' | 'recovery';
@@ -40,7 +41,10 @@ export async function registerCodeLoginRoutes(app: FastifyInstance, deps: Second
     if (!s || s.user_id === null || (s.state !== 'authenticated' && s.state !== 'enrolment_required')) {
       return reply.code(303).header('location', loginPath(next)).send();
     }
-    const kinds = s.state === 'authenticated' ? await deps.factors.kinds(s.user_id) : [];
+    const kinds = await deps.factors.kinds(s.user_id);
+    // An enrolment-only session whose user has a factor by now (an authenticator enrolled by link) signs in
+    // with it; the security page starts that.
+    if (s.state === 'enrolment_required' && kinds.length > 0) return reply.code(303).header('location', `${SECURITY_PATH}?next=${encodeURIComponent(next)}`).send();
     if (kinds.length === 0) return sendPage(reply, 200, "Confirm it's you", verifyPasswordForm({ next, csrf: s.csrf_token }));
     return sendPage(reply, 200, "Confirm it's you", methodsPage({ purpose: 'step-up', kinds, next, csrf: s.csrf_token }));
   });
@@ -52,14 +56,21 @@ export async function registerCodeLoginRoutes(app: FastifyInstance, deps: Second
     if (!s || s.user_id === null || !csrfValid(s, form.get('csrf')) || (s.state !== 'authenticated' && s.state !== 'enrolment_required')) {
       return sendPage(reply, 403, "Confirm it's you", errorPage("Confirm it's you", 'This form is no longer valid. Sign in again.'));
     }
-    // A password confirms only users without a second factor; the others must use one.
-    if (s.state === 'authenticated' && (await deps.factors.kinds(s.user_id)).length > 0) {
-      return reply.code(303).header('location', `/login/verify?next=${encodeURIComponent(next)}`).send();
+    // A password confirms only users without a second factor; the others must use one (an enrolment-only
+    // session of a user who has one by now signs in with it).
+    if ((await deps.factors.kinds(s.user_id)).length > 0) {
+      const to = s.state === 'enrolment_required' ? SECURITY_PATH : '/login/verify';
+      return reply.code(303).header('location', `${to}?next=${encodeURIComponent(next)}`).send();
     }
     const user = await deps.accounts.findById(s.user_id);
     const check = await deps.accounts.checkPassword(user?.username ?? '', form.get('password') ?? '');
     if (!check.ok || check.user.id !== s.user_id) {
       await deps.audit.record('step_up.failed', { actorId: s.user_id, ip: req.ip, method: 'password' });
+      // Like a wrong code: five wrong step-up answers sign the session out (a stolen session cannot keep guessing).
+      if ((await deps.sessions.countFactorFailure(s)) >= MAX_FACTOR_FAILURES) {
+        await deps.sessions.destroy(s);
+        return sendPage(reply, 401, "Confirm it's you", failedChallengePage(TOO_MANY_FAILURES, loginPath(next)));
+      }
       const error = !check.ok && check.locked ? 'Too many failed attempts. Try again later.' : 'Wrong password.';
       return sendPage(reply, 401, "Confirm it's you", verifyPasswordForm({ next, csrf: s.csrf_token, error }));
     }

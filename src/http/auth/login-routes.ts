@@ -74,15 +74,17 @@ export async function registerLoginRoutes(app: FastifyInstance, deps: SecondFact
       return reply.code(303).header('location', `${SECURITY_PATH}?next=${encodeURIComponent(next)}`).send();
     }
 
-    // Password done: the session now waits for a second factor, in a transaction of its own.
+    // Password done: the session now waits for a second factor, in a transaction of its own, under a new
+    // session id (a cookie planted before the password must not be the one the approval completes).
     const loginTx = randomAlphanumeric(32);
-    await sessions.awaitSecondFactor(s!, user.id, loginTx);
-    const pending: PendingCheck = { session: { ...s!, state: 'second_factor', user_id: user.id, login_tx: loginTx }, userId: user.id, purpose: 'login' };
+    const waiting = await sessions.beginSecondFactor(s, user.id, loginTx);
+    setSessionCookie(reply, waiting, deps.secureCookies, deps.sessionLifetimeSeconds);
+    const pending: PendingCheck = { session: waiting, userId: user.id, purpose: 'login' };
     const first = kinds[0]!;
     if (first === 'push') {
       const started = await startPush(deps, req, reply, pending, next);
       if (!started.ok) {
-        return sendPage(reply, 429, 'Sign in', methodsPage({ purpose: 'login', kinds: kinds.filter((k) => k !== 'push'), next, csrf: s!.csrf_token, error: started.message }));
+        return sendPage(reply, 429, 'Sign in', methodsPage({ purpose: 'login', kinds: kinds.filter((k) => k !== 'push'), next, csrf: waiting.csrf_token, error: started.message }));
       }
     }
     return reply.code(303).header('location', methodPath(first, next)).send();

@@ -61,6 +61,9 @@ export async function registerSecurityRoutes(app: FastifyInstance, deps: Securit
     const w = await who(req);
     if (!w) return toLogin(reply, next);
     if (!csrfValid(w.session, form.get('csrf'))) return sendPage(reply, 403, 'Security', errorPage('Security', 'This form is no longer valid. Go back and try again.'));
+    // An enrolment-only session whose user has a factor by now (an authenticator enrolled by link) must sign
+    // in with it: it may not add, confirm or remove anything around it. The security page starts that sign-in.
+    if (w.restricted && (await deps.factors.kinds(w.userId)).length > 0) return reply.code(303).header('location', back(next)).send();
     if (!sessions.isFresh(w.session)) return reply.code(303).header('location', `/login/verify?next=${encodeURIComponent(back(next))}`).send();
     return { who: w, form, next };
   };
@@ -132,7 +135,8 @@ export async function registerSecurityRoutes(app: FastifyInstance, deps: Securit
   app.post<{ Params: { kind: string; id: string } }>(`${SECURITY}/:kind/:id/remove`, async (req, reply) => {
     const g = await guard(req, reply);
     if (isReply(g)) return g;
-    const kind = REMOVABLE[req.params.kind];
+    // Own keys only: `constructor` or `__proto__` in the path must not reach the database layer as a kind.
+    const kind = Object.hasOwn(REMOVABLE, req.params.kind) ? REMOVABLE[req.params.kind] : undefined;
     const removed = kind !== undefined && (await deps.factors.remove(g.who.userId, kind, req.params.id, req.ip));
     return removed
       ? render(reply, g.who, g.next, 200, { notice: 'Removed.' })
