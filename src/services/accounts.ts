@@ -4,7 +4,7 @@ import { AppError } from '../errors/app-error.js';
 import type { UsersTable } from '../storage/schema.js';
 import type { Selectable } from 'kysely';
 import type { ServiceContext } from './context.js';
-import { secondFactorKinds } from './second-factors.js';
+import { secondFactorAttemptKey, secondFactorKinds } from './second-factors.js';
 import { dummyPasswordHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
 
 export type User = Selectable<UsersTable>;
@@ -101,13 +101,13 @@ export class Accounts {
    */
   async countSecondFactorAttempt(userId: number): Promise<{ locked: false } | { locked: true; retryAfterSeconds: number }> {
     const now = this.ctx.clock();
-    const attempt = await this.countAttempt(`#second-factor:${userId}`, now);
+    const attempt = await this.countAttempt(secondFactorAttemptKey(userId), now);
     if (attempt.failures <= LOGIN_FAILURE_LIMIT) return { locked: false };
     return { locked: true, retryAfterSeconds: Math.max(1, Math.ceil((attempt.window_start + LOGIN_FAILURE_WINDOW_MS - now) / 1000)) };
   }
 
   async clearSecondFactorAttempts(userId: number): Promise<void> {
-    await this.ctx.db.deleteFrom('login_failures').where('username_lower', '=', `#second-factor:${userId}`).execute();
+    await this.ctx.db.deleteFrom('login_failures').where('username_lower', '=', secondFactorAttemptKey(userId)).execute();
   }
 
   /** Counts one attempt, atomically; a window that has ended starts again at 1. */

@@ -24,6 +24,9 @@ export interface FactorSummary {
   recoveryCodesCreatedAt: number | null;
 }
 
+/** The login_failures key that counts a user's TOTP and recovery-code guesses ('#' is never in a username). */
+export const secondFactorAttemptKey = (userId: number) => `#second-factor:${userId}`;
+
 /** The kinds a user can sign in with, in FACTOR_KINDS order. An unconfirmed TOTP secret does not count. */
 export async function secondFactorKinds(db: Db, userId: number): Promise<FactorKind[]> {
   const [push, passkey, totp, recovery] = await Promise.all([
@@ -79,7 +82,13 @@ export class SecondFactors {
     const removed = await this.ctx.db.transaction().execute(async (trx) => {
       const result = await trx.deleteFrom(TABLE_OF[kind]).where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
       if (Number(result.numDeletedRows) !== 1) return false;
-      if (kind === 'authenticator') await suspendPending(trx, userId, this.ctx.clock());
+      // A removed device's word no longer counts: its pending pushes end, and an approval it gave that no
+      // login has used yet cannot be used now.
+      if (kind === 'authenticator') {
+        await suspendPending(trx, userId, this.ctx.clock());
+        await trx.updateTable('push_challenges').set({ state: 'suspended' })
+          .where('user_id', '=', userId).where('state', '=', 'approved').where('decided_by', '=', id).execute();
+      }
       const left = await secondFactorKinds(trx, userId);
       if (left.filter((k) => k !== 'recovery').length === 0) await trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
       return true;
@@ -89,8 +98,9 @@ export class SecondFactors {
   }
 
   /**
-   * An administrator's reset (lost phone): every factor and recovery code goes, pending pushes end, and the
-   * user's sessions end, so whoever holds the old phone or a signed-in browser starts from the password again.
+   * An administrator's reset (lost phone): every factor and recovery code goes, pending and unused approved
+   * pushes end, and the user's sessions end, so whoever holds the old phone or a signed-in browser starts from
+   * the password again. OAuth tokens the user granted stay: they were granted by the user, not by the phone.
    */
   async resetAll(userId: number, by: { actorId: number | null; via: string }): Promise<{ removed: Record<string, number> }> {
     const removed = await this.ctx.db.transaction().execute(async (trx) => {
@@ -100,6 +110,9 @@ export class SecondFactors {
         counts[table] = Number(r.numDeletedRows);
       }
       await suspendPending(trx, userId, this.ctx.clock());
+      await trx.updateTable('push_challenges').set({ state: 'suspended' }).where('user_id', '=', userId).where('state', '=', 'approved').execute();
+      // A fresh start for the code-guessing limit too, so the user is not locked out of their new factor.
+      await trx.deleteFrom('login_failures').where('username_lower', '=', secondFactorAttemptKey(userId)).execute();
       await trx.deleteFrom('enrollment_codes').where('user_id', '=', userId).where('used_at', 'is', null).execute();
       await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
       return counts;

@@ -140,6 +140,17 @@ describe('push rules', () => {
     assert.equal(JSON.parse(rows[0]!.detail).challenge, challenge!.id);
   });
 
+  test('an approval from a device that is removed before the login uses it does not count', async () => {
+    const [phone] = await userWithDevices('rob');
+    const login = await startLogin('rob');
+    const [challenge] = await pending(phone!);
+    assert.equal((await answer(phone!, challenge!.id, 'approve', login.symbol)).status, 200);
+    const rob = (await server.services.accounts.findByUsername('rob'))!;
+    assert.equal(await server.services.factors.remove(rob.id, 'authenticator', phone!.deviceId, null), true);
+    const result = await proceed(login);
+    assert.equal(result.status, 401);
+  });
+
   test('the candidates are four distinct symbols from the set, the shown one among them', async () => {
     const [phone] = await userWithDevices('cara');
     const login = await startLogin('cara');

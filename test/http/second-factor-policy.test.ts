@@ -160,6 +160,7 @@ describe('tessera admin user reset-2fa', () => {
     assert.equal((await phone.enroll(await server.services.push.createEnrollmentCode(lost))).status, 201);
     await server.services.recoveryCodes.regenerate(lost, null);
     await server.services.sessions.start('authenticated', lost);
+    await server.services.accounts.countSecondFactorAttempt(lost);
     assert.deepEqual(await server.services.factors.kinds(lost), ['push', 'recovery']);
 
     const r = await runTessera(['admin', 'user', 'reset-2fa', 'lost'], { env: server.env });
@@ -168,6 +169,8 @@ describe('tessera admin user reset-2fa', () => {
     assert.deepEqual(await server.services.factors.kinds(lost), []);
     const sessions = await server.services.context.db.selectFrom('sessions').select('id_hash').where('user_id', '=', lost).execute();
     assert.equal(sessions.length, 0);
+    const counters = await server.services.context.db.selectFrom('login_failures').select('username_lower').where('username_lower', 'like', '#second-factor:%').execute();
+    assert.deepEqual(counters, [], 'the code-guessing count starts afresh');
     const audit = await server.services.context.db.selectFrom('audit_log').select('detail').where('event', '=', 'second_factor.reset').execute();
     assert.equal(audit.length, 1);
     assert.equal(JSON.parse(audit[0]!.detail).via, 'cli');
