@@ -3,6 +3,7 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-jira-fields.js';
 import * as m0003 from './migrations/0003-full-text.js';
+import * as m0004 from './migrations/0004-search-indexes.js';
 import * as m0005 from './migrations/0005-second-factors.js';
 import { openSqlite, type DialectModule } from './sqlite.js';
 
@@ -14,6 +15,7 @@ export async function openDatabase(location: string): Promise<DialectModule> {
   }
   const dialect = openSqlite(location);
   await migrate(dialect);
+  await dialect.refreshStatistics();
   return dialect;
 }
 
@@ -24,6 +26,7 @@ class Migrations implements MigrationProvider {
       '0001-initial': { up: (db) => m0001.up(db, this.dialect.autoId, this.dialect.startIdsAt) },
       '0002-jira-fields': { up: (db) => m0002.up(db, this.dialect.autoId, this.dialect.startIdsAt) },
       '0003-full-text': { up: (db) => m0003.up(db, this.dialect.createFullTextIndex) },
+      '0004-search-indexes': { up: (db) => m0004.up(db) },
       '0005-second-factors': { up: (db) => m0005.up(db, this.dialect.autoId) },
     };
   }
