@@ -9,26 +9,34 @@ import type { IssueRecord } from '../services/issue-records.js';
 import { toIssue } from './issue-repository.js';
 import { JqlCompiler } from './jql-compiler.js';
 import { JqlValues, type JqlContext } from './jql-values.js';
-import type { Db } from './schema.js';
+import type { Db, IssuesTable } from './schema.js';
 
 export type { JqlContext };
 
-/** What each sortable field sorts by; several expressions sort lexicographically. */
-const SORT_EXPRESSIONS: Readonly<Record<string, ReadonlyArray<RawBuilder<unknown>>>> = {
-  project: [sql`(SELECT p.project_key FROM projects p WHERE p.id = issues.project_id)`],
-  issuetype: [sql`(SELECT t.position FROM issue_types t WHERE t.id = issues.issue_type_id)`],
-  status: [sql`(SELECT s.position FROM statuses s WHERE s.id = issues.status_id)`],
-  statusCategory: [sql`(SELECT CASE s.category_key WHEN 'new' THEN 1 WHEN 'indeterminate' THEN 2 ELSE 3 END FROM statuses s WHERE s.id = issues.status_id)`],
-  assignee: [sql`(SELECT lower(u.display_name) FROM users u WHERE u.id = issues.assignee_id)`],
-  reporter: [sql`(SELECT lower(u.display_name) FROM users u WHERE u.id = issues.reporter_id)`],
-  creator: [sql`(SELECT lower(u.display_name) FROM users u WHERE u.id = issues.creator_id)`],
+/** What each sortable field sorts by (several expressions sort lexicographically), and whether it can be empty. */
+interface SortBy {
+  exprs: ReadonlyArray<RawBuilder<unknown>>;
+  /** Only these get the "empty last ascending" term: on a column that is never empty it would only keep the
+   * planner from reading an index in order (`created DESC` from issues_created). */
+  nullable: boolean;
+}
+const by = (nullable: boolean, ...exprs: RawBuilder<unknown>[]): SortBy => ({ exprs, nullable });
+const SORT_EXPRESSIONS: Readonly<Record<string, SortBy>> = {
+  project: by(false, sql`(SELECT p.project_key FROM projects p WHERE p.id = issues.project_id)`),
+  issuetype: by(false, sql`(SELECT t.position FROM issue_types t WHERE t.id = issues.issue_type_id)`),
+  status: by(false, sql`(SELECT s.position FROM statuses s WHERE s.id = issues.status_id)`),
+  statusCategory: by(false, sql`(SELECT CASE s.category_key WHEN 'new' THEN 1 WHEN 'indeterminate' THEN 2 ELSE 3 END FROM statuses s WHERE s.id = issues.status_id)`),
+  assignee: by(true, sql`(SELECT lower(u.display_name) FROM users u WHERE u.id = issues.assignee_id)`),
+  reporter: by(true, sql`(SELECT lower(u.display_name) FROM users u WHERE u.id = issues.reporter_id)`),
+  creator: by(false, sql`(SELECT lower(u.display_name) FROM users u WHERE u.id = issues.creator_id)`),
   // Position 1 is the highest priority; Jira sorts `priority DESC` highest first.
-  priority: [sql`(SELECT -pr.position FROM priorities pr WHERE pr.id = issues.priority_id)`],
-  created: [sql`issues.created_at`], updated: [sql`issues.updated_at`], resolved: [sql`issues.resolved_at`], due: [sql`issues.due_date`],
-  resolution: [sql`(SELECT r.position FROM resolutions r WHERE r.id = issues.resolution_id)`],
-  summary: [sql`lower(issues.summary)`],
-  key: [sql`(SELECT p.project_key FROM projects p WHERE p.id = issues.project_id)`, sql`issues.number`],
-  parent: [sql`issues.parent_id`],
+  priority: by(false, sql`(SELECT -pr.position FROM priorities pr WHERE pr.id = issues.priority_id)`),
+  created: by(false, sql`issues.created_at`), updated: by(false, sql`issues.updated_at`),
+  resolved: by(true, sql`issues.resolved_at`), due: by(true, sql`issues.due_date`),
+  resolution: by(true, sql`(SELECT r.position FROM resolutions r WHERE r.id = issues.resolution_id)`),
+  summary: by(false, sql`lower(issues.summary)`),
+  key: by(false, sql`(SELECT p.project_key FROM projects p WHERE p.id = issues.project_id)`, sql`issues.number`),
+  parent: by(true, sql`issues.parent_id`),
 };
 
 function orderTerms(orderBy: readonly SortKey[]): RawBuilder<unknown>[] {
@@ -37,8 +45,10 @@ function orderTerms(orderBy: readonly SortKey[]): RawBuilder<unknown>[] {
   let last = 'ASC';
   for (const key of orderBy) {
     const direction = key.direction === 'desc' ? 'DESC' : 'ASC'; // fixed keywords, never user text
-    for (const expr of SORT_EXPRESSIONS[sortFieldOf(key).name] ?? []) {
-      terms.push(sql`(${expr} IS NULL) ${sql.raw(direction)}`, sql`${expr} ${sql.raw(direction)}`);
+    const sortBy = SORT_EXPRESSIONS[sortFieldOf(key).name];
+    for (const expr of sortBy?.exprs ?? []) {
+      if (sortBy!.nullable) terms.push(sql`(${expr} IS NULL) ${sql.raw(direction)}`);
+      terms.push(sql`${expr} ${sql.raw(direction)}`);
     }
     last = direction;
   }
@@ -51,7 +61,21 @@ export interface SearchPage {
   issues: IssueRecord[];
 }
 
-export async function searchIssues(db: Db, query: Query, ctx: JqlContext, startAt: number, maxResults: number): Promise<SearchPage> {
+/** The page's columns apart from the long texts; a Record so that a new issue column cannot be forgotten here. */
+const SHORT_COLUMNS: Record<Exclude<keyof IssuesTable, 'description' | 'environment'>, true> = {
+  id: true, project_id: true, number: true, issue_key: true, issue_type_id: true, summary: true, priority_id: true, status_id: true,
+  reporter_id: true, creator_id: true, assignee_id: true, created_at: true, updated_at: true, resolution_id: true, resolved_at: true,
+  due_date: true, parent_id: true,
+};
+const SHORT_COLUMN_NAMES = Object.keys(SHORT_COLUMNS) as Array<keyof typeof SHORT_COLUMNS>;
+
+export interface RowOptions {
+  /** false: description and environment come back null (reading and decoding them is a good part of a page). */
+  withText?: boolean;
+}
+
+export async function searchIssues(db: Db, query: Query, ctx: JqlContext, startAt: number, maxResults: number,
+  rowOptions: RowOptions = {}): Promise<SearchPage> {
   const defs = checkQuery(query);
   const values = new JqlValues(db, ctx);
   const visible = ctx.visibleProjectIds.length === 0 ? sql<SqlBool>`1 = 0`
@@ -62,9 +86,16 @@ export async function searchIssues(db: Db, query: Query, ctx: JqlContext, startA
   const countRow = await db.selectFrom('issues').select((eb) => eb.fn.countAll<number | string>().as('n')).where(where).executeTakeFirstOrThrow();
   const total = Number(countRow.n);
   if (maxResults <= 0 || startAt >= total) return { total, issues: [] };
-  const rows = await db.selectFrom('issues').selectAll('issues').where(where)
+  // The page's ids first, then their rows: finding and ordering the matches often needs only an index
+  // (issues_id_project_created for ids from labels or full text), and only the page's rows are read in full.
+  const pageIds = db.selectFrom('issues').select('issues.id').where(where)
     .orderBy(sql.join(order))
-    .limit(maxResults).offset(startAt)
-    .execute();
+    .limit(maxResults).offset(startAt);
+  const rows = rowOptions.withText === false
+    // The texts as SQL NULLs rather than added in JavaScript: `{ ...row, description: null }` for 50 rows
+    // measured 250 µs on Node 20, more than the page query itself.
+    ? await db.selectFrom('issues').select([...SHORT_COLUMN_NAMES, sql<null>`NULL`.as('description'), sql<null>`NULL`.as('environment')])
+      .where('issues.id', 'in', pageIds).orderBy(sql.join(order)).execute()
+    : await db.selectFrom('issues').selectAll('issues').where('issues.id', 'in', pageIds).orderBy(sql.join(order)).execute();
   return { total, issues: rows.map(toIssue) };
 }

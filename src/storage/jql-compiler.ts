@@ -38,8 +38,16 @@ const TEXT_COLUMNS: Readonly<Record<string, FullTextColumn[]>> = {
 const isNegative = (op: string) => op === '!=' || op === 'not in' || op === 'is not' || op === '!~';
 const inList = (column: RawBuilder<unknown>, ids: readonly (string | number)[]): Bool =>
   ids.length === 0 ? FALSE : sql<SqlBool>`${column} IN (${sql.join([...ids])})`;
-const any = (parts: Bool[]): Bool => parts.length === 0 ? FALSE : parts.length === 1 ? parts[0]! : sql<SqlBool>`(${sql.join(parts, sql` OR `)})`;
-const all = (parts: Bool[]): Bool => parts.length === 0 ? TRUE : parts.length === 1 ? parts[0]! : sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
+// `1 = 0 OR x` is x and `1 = 1 AND x` is x (also when x is NULL), so the constants are left out: the planner
+// cannot use an index for a term OR-ed with anything, even a constant.
+const any = (terms: Bool[]): Bool => {
+  const parts = terms.filter((t) => t !== FALSE);
+  return parts.length === 0 ? FALSE : parts.length === 1 ? parts[0]! : sql<SqlBool>`(${sql.join(parts, sql` OR `)})`;
+};
+const all = (terms: Bool[]): Bool => {
+  const parts = terms.filter((t) => t !== TRUE);
+  return parts.length === 0 ? TRUE : parts.length === 1 ? parts[0]! : sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
+};
 
 export class JqlCompiler {
   constructor(private readonly values: JqlValues, private readonly defs: ReadonlyMap<Terminal, FieldDefinition>) {}
@@ -73,6 +81,11 @@ export class JqlCompiler {
     const ids: IdSet = await resolveIds(this.values, def, operator, atoms);
     const positive = any([inList(column, ids.ids), ...(ids.empty ? [sql<SqlBool>`${column} IS NULL`] : [])]);
     if (!isNegative(operator)) return positive;
+    // A field whose values come from a short list: the negation is the rest of the list, which an index can
+    // find (`status_id IN ('10000', '3')` for `statusCategory != Done`; `NOT status_id IN (…)` reads every
+    // issue). The same issues: the column holds ids of that list or NULL, and a negation never matches NULL.
+    const domain = await this.values.domain(def.name);
+    if (domain) return inList(column, domain.filter((id) => !ids.ids.includes(id)));
     // Jira: a negation never matches an empty field, whatever the list says.
     return sql<SqlBool>`(${column} IS NOT NULL AND NOT ${positive})`;
   }
@@ -99,8 +112,10 @@ export class JqlCompiler {
     const ids: IdSet = def.name === 'labels'
       ? { ids: atoms.flatMap((a) => a.kind === 'value' ? [a.text] : []), empty: atoms.some((a) => a.kind === 'empty') }
       : await resolveIds(this.values, def, operator, atoms);
+    // `id IN (the value's issues)` rather than a correlated EXISTS: the planner can start from the value's
+    // index (issue_labels_label_issue, …) instead of testing every visible issue.
     const hasOne = ids.ids.length === 0 ? FALSE
-      : sql<SqlBool>`EXISTS (SELECT 1 FROM ${table} l WHERE l.issue_id = issues.id AND ${column} IN (${sql.join([...ids.ids])}))`;
+      : sql<SqlBool>`issues.id IN (SELECT l.issue_id FROM ${table} l WHERE ${column} IN (${sql.join([...ids.ids])}))`;
     const positive = any([hasOne, ...(ids.empty ? [sql<SqlBool>`NOT ${hasAny}`] : [])]);
     return isNegative(operator) ? sql<SqlBool>`(${hasAny} AND NOT ${positive})` : positive;
   }

@@ -82,6 +82,22 @@ export class JqlValues {
     return hit.length > 0 ? hit.map((r) => r.id) : undefined;
   }
 
+  /**
+   * Every id a field with a short list of values can hold, where a foreign key guarantees the column holds
+   * nothing else (for `project`, the visible projects: the search sees no others); undefined for other fields.
+   * Not `resolution`: issues.resolution_id has no foreign key (migration 0002).
+   */
+  async domain(field: string): Promise<Array<string | number> | undefined> {
+    const ids = async (table: 'statuses' | 'priorities' | 'issue_types') => (await this.named(table)).map((r) => r.id);
+    switch (field) {
+      case 'project': return [...this.ctx.visibleProjectIds];
+      case 'issuetype': return ids('issue_types');
+      case 'status': case 'statusCategory': return ids('statuses');
+      case 'priority': return ids('priorities');
+      default: return undefined;
+    }
+  }
+
   /** Priorities above (`>`) or below (`<`) the named ones in the configured order: position 1 is the highest. */
   async priorityIdsBeyond(text: string, operator: '<' | '>' | '<=' | '>='): Promise<string[] | undefined> {
     const rows = await this.named('priorities');
