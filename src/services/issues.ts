@@ -42,7 +42,22 @@ export interface SearchRequest {
   /** false: an unknown JQL value gives a warning and matches nothing instead of a 400 (Jira's validateQuery). */
   validateQuery: boolean;
   withComments: boolean;
+  /** Description and environment (default true); false leaves them null, for callers that show neither. */
+  withText?: boolean;
+  /** Labels, components and fix versions (default true); false leaves them empty, for callers that show none. */
+  withSets?: boolean;
+  /** Parent and sub-task links (default true); false leaves them empty, for callers that show neither. */
+  withLinks?: boolean;
 }
+
+/** What an issue view is built with beyond its row and the reference data it points at. */
+interface ViewParts {
+  comments: boolean;
+  sets: boolean;
+  links: boolean;
+}
+
+const FULL_VIEW: ViewParts = { comments: false, sets: true, links: true };
 
 export interface SearchResult extends Page<IssueView> {
   warningMessages: string[];
@@ -213,7 +228,7 @@ export class IssueService {
 
   async getIssue(actor: Actor, idOrKey: string, options: { withComments: boolean }): Promise<IssueView> {
     const { issue } = await this.findVisibleIssue(actor, idOrKey);
-    const [view] = await this.toIssueViews([issue], options.withComments);
+    const [view] = await this.toIssueViews([issue], { ...FULL_VIEW, comments: options.withComments });
     return view as IssueView;
   }
 
@@ -309,8 +324,10 @@ export class IssueService {
     const visibleProjectIds = (await this.visibleProjects(actor)).map((p) => p.id);
     const page = await searchIssues(this.ctx.db, query, {
       now: this.now(), actorId: actor.userId, visibleProjectIds, validate: request.validateQuery, warnings: warningMessages,
-    }, request.startAt, request.maxResults);
-    const items = await this.toIssueViews(page.issues, request.withComments);
+    }, request.startAt, request.maxResults, { withText: request.withText ?? true });
+    const items = await this.toIssueViews(page.issues, {
+      comments: request.withComments, sets: request.withSets ?? true, links: request.withLinks ?? true,
+    });
     return { startAt: request.startAt, maxResults: request.maxResults, total: page.total, items, warningMessages };
   }
 
@@ -359,27 +376,31 @@ export class IssueService {
     return projects.map((p) => ({ ...p, lead: must(users.get(p.leadId), 'project lead'), issueTypes: catalogue.issueTypes }));
   }
 
-  private async toIssueViews(records: IssueRecord[], withComments: boolean): Promise<IssueView[]> {
+  private async toIssueViews(records: IssueRecord[], parts: ViewParts): Promise<IssueView[]> {
     if (records.length === 0) return [];
     const ids = records.map((r) => r.id);
     const [catalogue, projects, comments] = await Promise.all([
       this.reference.catalogue(),
       this.projects.findByIds(records.map((r) => r.projectId)),
-      withComments ? this.comments.allForIssues(ids) : Promise.resolve(null),
+      parts.comments ? this.comments.allForIssues(ids) : Promise.resolve(null),
     ]);
     const userIds = records.flatMap((r) => [r.reporterId, r.creatorId, r.assigneeId]).filter((id): id is number => id !== null);
     for (const list of comments?.values() ?? []) userIds.push(...list.map((c) => c.authorId));
     const users = await this.reference.usersByIds(userIds);
-    const relations = await this.issueRelations(records);
+    const relations = await this.issueRelations(records, parts);
     return records.map((r) => toIssueView(r, catalogue, projects, users, comments, relations));
   }
 
-  private async issueRelations(records: IssueRecord[]): Promise<IssueRelations> {
+  /** Each part left out saves its queries: a search page showing a few columns needs none of them. */
+  private async issueRelations(records: IssueRecord[], parts: ViewParts): Promise<IssueRelations> {
     const ids = records.map((r) => r.id);
     const [extras, resolutions, subtaskIds] = await Promise.all([
-      this.changes.fields.extrasFor(ids), this.changes.fields.resolutions(), this.changes.fields.subtaskIdsOf(ids),
+      parts.sets ? this.changes.fields.extrasFor(ids) : new Map(),
+      this.changes.fields.resolutions(),
+      parts.links ? this.changes.fields.subtaskIdsOf(ids) : new Map<number, number[]>(),
     ]);
-    const linkedIds = [...records.flatMap((r) => (r.parentId === null ? [] : [r.parentId])), ...[...subtaskIds.values()].flat()];
+    const parentIds = parts.links ? records.flatMap((r) => (r.parentId === null ? [] : [r.parentId])) : [];
+    const linkedIds = [...parentIds, ...[...subtaskIds.values()].flat()];
     const linked = new Map((await this.changes.fields.issuesByIds(linkedIds)).map((row) => [row.id, toIssue(row)]));
     return { extras, resolutions, linked, subtaskIds };
   }

@@ -43,6 +43,8 @@ export async function insertIssueExtras(trx: Db, issueId: number, extras: NewIss
 }
 
 export class IssueFieldRepository {
+  private cachedResolutions: Promise<ResolutionRecord[]> | undefined;
+
   constructor(private readonly db: Db) {}
 
   async extrasFor(issueIds: number[]): Promise<Map<number, IssueExtras>> {
@@ -84,9 +86,14 @@ export class IssueFieldRepository {
     return rows.map(toVersion);
   }
 
-  async resolutions(): Promise<ResolutionRecord[]> {
-    const rows = await this.db.selectFrom('resolutions').selectAll().orderBy('position').execute();
-    return rows.map((r) => ({ id: r.id, name: r.name, description: r.description }));
+  /** Written only by migration 0002, never while the server runs: read once (see ReferenceRepository.catalogue). */
+  resolutions(): Promise<ResolutionRecord[]> {
+    if (!this.cachedResolutions) {
+      this.cachedResolutions = this.db.selectFrom('resolutions').selectAll().orderBy('position').execute()
+        .then((rows) => Object.freeze(rows.map((r) => Object.freeze({ id: r.id, name: r.name, description: r.description }))) as ResolutionRecord[]);
+      this.cachedResolutions.catch(() => { this.cachedResolutions = undefined; }); // a failed read is not kept
+    }
+    return this.cachedResolutions;
   }
 
   async transitions(): Promise<TransitionRecord[]> {

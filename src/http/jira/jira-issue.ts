@@ -24,8 +24,13 @@ export interface IssueExpansions {
 
 export function jiraIssue(l: Links, issue: IssueView, fields: ReadonlySet<string>, expand: ReadonlySet<string>,
   expansions: IssueExpansions = {}): Record<string, unknown> {
-  const all = allFields(l, issue);
-  const selected = Object.fromEntries(Object.entries(all).filter(([id]) => fields.has(id)));
+  // Only the selected fields are rendered: a search page of 50 issues often asks for three or four of them.
+  const selected: Record<string, unknown> = {};
+  for (const [id, render] of FIELD_RENDERERS) {
+    if (!fields.has(id)) continue;
+    const value = render(l, issue);
+    if (value !== undefined) selected[id] = value;
+  }
   const transitions = expansions.transitions;
   return {
     expand: ISSUE_EXPAND,
@@ -51,50 +56,51 @@ function renderedFields(l: Links, issue: IssueView, fields: ReadonlySet<string>)
   return rendered;
 }
 
-function allFields(l: Links, issue: IssueView): Record<string, unknown> {
-  const issueUrl = `${l.api}/issue/${issue.key}`;
-  const user = (u: IssueView['reporter']) => (u ? jiraUser(l, u) : null);
-  return {
-    summary: issue.summary,
-    issuetype: jiraIssueType(l, issue.issueType),
-    project: jiraProject(l, issue.project),
-    status: jiraStatus(l, issue.status),
-    priority: jiraPriority(l, issue.priority),
-    description: issue.description,
-    reporter: user(issue.reporter),
-    creator: jiraUser(l, issue.creator),
-    assignee: user(issue.assignee),
-    created: formatJiraDateTime(issue.createdAt),
-    updated: formatJiraDateTime(issue.updatedAt),
-    lastViewed: null,
-    resolution: issue.resolution ? jiraResolution(l, issue.resolution) : null,
-    resolutiondate: issue.resolvedAt === null ? null : formatJiraDateTime(issue.resolvedAt),
-    labels: issue.labels,
-    components: issue.components.map((c) => jiraIssueComponent(l, c)),
-    versions: [],
-    fixVersions: issue.fixVersions.map((v) => jiraIssueVersion(l, v)),
-    duedate: issue.dueDate,
-    environment: issue.environment,
-    issuelinks: [],
-    ...(issue.parent ? { parent: jiraIssueLink(l, issue.parent) } : {}),
-    subtasks: issue.subtasks.map((s) => jiraIssueLink(l, s)),
-    watches: { self: `${issueUrl}/watchers`, watchCount: 0, isWatching: false },
-    votes: { self: `${issueUrl}/votes`, votes: 0, hasVoted: false },
-    progress: { progress: 0, total: 0 },
-    aggregateprogress: { progress: 0, total: 0 },
-    workratio: -1,
-    timespent: null,
-    timeestimate: null,
-    timeoriginalestimate: null,
-    aggregatetimespent: null,
-    aggregatetimeestimate: null,
-    aggregatetimeoriginalestimate: null,
-    comment: jiraCommentField(l, issue.comments ?? []),
-    attachment: [],
-    worklog: { startAt: 0, maxResults: 20, total: 0, worklogs: [] },
-    timetracking: {},
-  };
-}
+type Render = (l: Links, issue: IssueView) => unknown;
+const userOrNull = (l: Links, u: IssueView['reporter']) => (u ? jiraUser(l, u) : null);
+const issueUrl = (l: Links, issue: IssueView) => `${l.api}/issue/${issue.key}`;
+
+/** How each field renders, in Jira's order. `parent` is left out of an issue without one, as Jira does. */
+const FIELD_RENDERERS: ReadonlyArray<[id: string, render: Render]> = [
+  ['summary', (_l, issue) => issue.summary],
+  ['issuetype', (l, issue) => jiraIssueType(l, issue.issueType)],
+  ['project', (l, issue) => jiraProject(l, issue.project)],
+  ['status', (l, issue) => jiraStatus(l, issue.status)],
+  ['priority', (l, issue) => jiraPriority(l, issue.priority)],
+  ['description', (_l, issue) => issue.description],
+  ['reporter', (l, issue) => userOrNull(l, issue.reporter)],
+  ['creator', (l, issue) => jiraUser(l, issue.creator)],
+  ['assignee', (l, issue) => userOrNull(l, issue.assignee)],
+  ['created', (_l, issue) => formatJiraDateTime(issue.createdAt)],
+  ['updated', (_l, issue) => formatJiraDateTime(issue.updatedAt)],
+  ['lastViewed', () => null],
+  ['resolution', (l, issue) => (issue.resolution ? jiraResolution(l, issue.resolution) : null)],
+  ['resolutiondate', (_l, issue) => (issue.resolvedAt === null ? null : formatJiraDateTime(issue.resolvedAt))],
+  ['labels', (_l, issue) => issue.labels],
+  ['components', (l, issue) => issue.components.map((c) => jiraIssueComponent(l, c))],
+  ['versions', () => []],
+  ['fixVersions', (l, issue) => issue.fixVersions.map((v) => jiraIssueVersion(l, v))],
+  ['duedate', (_l, issue) => issue.dueDate],
+  ['environment', (_l, issue) => issue.environment],
+  ['issuelinks', () => []],
+  ['parent', (l, issue) => (issue.parent ? jiraIssueLink(l, issue.parent) : undefined)],
+  ['subtasks', (l, issue) => issue.subtasks.map((s) => jiraIssueLink(l, s))],
+  ['watches', (l, issue) => ({ self: `${issueUrl(l, issue)}/watchers`, watchCount: 0, isWatching: false })],
+  ['votes', (l, issue) => ({ self: `${issueUrl(l, issue)}/votes`, votes: 0, hasVoted: false })],
+  ['progress', () => ({ progress: 0, total: 0 })],
+  ['aggregateprogress', () => ({ progress: 0, total: 0 })],
+  ['workratio', () => -1],
+  ['timespent', () => null],
+  ['timeestimate', () => null],
+  ['timeoriginalestimate', () => null],
+  ['aggregatetimespent', () => null],
+  ['aggregatetimeestimate', () => null],
+  ['aggregatetimeoriginalestimate', () => null],
+  ['comment', (l, issue) => jiraCommentField(l, issue.comments ?? [])],
+  ['attachment', () => []],
+  ['worklog', () => ({ startAt: 0, maxResults: 20, total: 0, worklogs: [] })],
+  ['timetracking', () => ({})],
+];
 
 /** The `comment` field of an issue: every comment, in one page. */
 function jiraCommentField(l: Links, comments: CommentView[]): Record<string, unknown> {

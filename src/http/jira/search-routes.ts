@@ -9,6 +9,9 @@ import { parseSearchBody, type SearchParams } from './request-bodies.js';
 import type { JiraRouteContext } from './route-context.js';
 
 export const DEFAULT_MAX_RESULTS = 50;
+const TEXT_FIELDS = ['description', 'environment'];
+const SET_FIELDS = ['labels', 'components', 'fixVersions'];
+const LINK_FIELDS = ['parent', 'subtasks'];
 export const MAX_RESULTS_LIMIT = 1000;
 
 export function registerSearchRoutes(ctx: JiraRouteContext): void {
@@ -44,6 +47,10 @@ async function runSearch({ issues, links }: JiraRouteContext, request: FastifyRe
   const expand = new Set(params.expand);
   const result = await issues.search(actor, {
     jql: params.jql, startAt: params.startAt, maxResults, validateQuery: params.validateQuery, withComments: fields.has('comment'),
+    // Only what the selected fields show is loaded: an issue navigator asking for a few columns skips the rest.
+    withText: TEXT_FIELDS.some((f) => fields.has(f)),
+    withSets: SET_FIELDS.some((f) => fields.has(f)),
+    withLinks: LINK_FIELDS.some((f) => fields.has(f)),
   });
   return {
     expand: 'names,schema',
