@@ -1,0 +1,47 @@
+// The server under test, in its own process (so the benchmark client does not share its event loop):
+// the real services and buildApp on the given database, listening on a free loopback port. Prints one JSON
+// line {"port": …} when ready; exits on SIGTERM or when its parent goes away (stdin closes).
+import { createServer } from 'node:net';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config/config.js';
+import { systemClock } from '../src/services/clock.js';
+import { createServices } from '../src/services/index.js';
+import { openDatabase } from '../src/storage/database.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const database = process.argv[2];
+if (!database) throw new Error('usage: node --import tsx bench/server.ts DATABASE');
+const port = await freePort();
+const config = loadConfig({
+  env: {
+    TESSERA_PORT: String(port), TESSERA_HOST: '127.0.0.1', TESSERA_BASE_URL: `http://localhost:${port}`,
+    TESSERA_DATABASE: database, TESSERA_LOG_LEVEL: 'silent',
+  },
+});
+const dialect = await openDatabase(config.database);
+const services = createServices({ db: dialect.db, dialect, config, clock: systemClock });
+const app = await buildApp(services, { logLevel: false });
+await app.listen({ port, host: '127.0.0.1' });
+process.stdout.write(`${JSON.stringify({ port })}\n`);
+
+let closing = false;
+async function shutdown(): Promise<void> {
+  if (closing) return;
+  closing = true;
+  await app.close();
+  await dialect.db.destroy();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown());
+process.stdin.on('end', () => void shutdown());
+process.stdin.resume();
