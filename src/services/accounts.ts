@@ -115,8 +115,9 @@ export class Accounts {
     const windowOpen = now - LOGIN_FAILURE_WINDOW_MS;
     return this.ctx.db.insertInto('login_failures').values({ username_lower: key, failures: 1, window_start: now })
       .onConflict((oc) => oc.column('username_lower').doUpdateSet((eb) => ({
+        // eb.val binds the time as a parameter: a literal would change the SQL text (and its prepared statement) every millisecond.
         failures: eb.case().when('login_failures.window_start', '<=', windowOpen).then(1).else(eb('login_failures.failures', '+', 1)).end(),
-        window_start: eb.case().when('login_failures.window_start', '<=', windowOpen).then(now).else(eb.ref('login_failures.window_start')).end(),
+        window_start: eb.case().when('login_failures.window_start', '<=', windowOpen).then(eb.val(now)).else(eb.ref('login_failures.window_start')).end(),
       })))
       .returning(['failures', 'window_start']).executeTakeFirstOrThrow();
   }

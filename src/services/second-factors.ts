@@ -29,18 +29,19 @@ export const secondFactorAttemptKey = (userId: number) => `#second-factor:${user
 
 /** The kinds a user can sign in with, in FACTOR_KINDS order. An unconfirmed TOTP secret does not count. */
 export async function secondFactorKinds(db: Db, userId: number): Promise<FactorKind[]> {
-  const [push, passkey, totp, recovery] = await Promise.all([
-    db.selectFrom('authenticators').select('id').where('user_id', '=', userId).executeTakeFirst(),
-    db.selectFrom('webauthn_credentials').select('id').where('user_id', '=', userId).executeTakeFirst(),
-    db.selectFrom('totp_credentials').select('id').where('user_id', '=', userId).where('confirmed_at', 'is not', null).executeTakeFirst(),
-    db.selectFrom('recovery_codes').select('id').where('user_id', '=', userId).where('used_at', 'is', null).executeTakeFirst(),
-  ]);
+  // One statement of four EXISTS probes: Basic auth asks this on every request.
+  const row = await db.selectNoFrom((eb) => [
+    eb.exists(eb.selectFrom('authenticators').select('id').where('user_id', '=', userId)).as('push'),
+    eb.exists(eb.selectFrom('webauthn_credentials').select('id').where('user_id', '=', userId)).as('passkey'),
+    eb.exists(eb.selectFrom('totp_credentials').select('id').where('user_id', '=', userId).where('confirmed_at', 'is not', null)).as('totp'),
+    eb.exists(eb.selectFrom('recovery_codes').select('id').where('user_id', '=', userId).where('used_at', 'is', null)).as('recovery'),
+  ]).executeTakeFirstOrThrow();
   const kinds: FactorKind[] = [];
-  if (push) kinds.push('push');
-  if (passkey) kinds.push('passkey');
-  if (totp) kinds.push('totp');
+  if (Number(row.push)) kinds.push('push');
+  if (Number(row.passkey)) kinds.push('passkey');
+  if (Number(row.totp)) kinds.push('totp');
   // Recovery codes only count beside a real factor (removing the last one deletes them).
-  if (recovery && kinds.length > 0) kinds.push('recovery');
+  if (Number(row.recovery) && kinds.length > 0) kinds.push('recovery');
   return kinds;
 }
 
