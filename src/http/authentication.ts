@@ -4,7 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error.js';
 import { OAuthProblem, problemResponse } from '../protocol/oauth1/problems.js';
-import type { Accounts } from '../services/accounts.js';
+import type { Accounts, User } from '../services/accounts.js';
 import type { Audit } from '../services/audit.js';
 import type { OAuthProvider } from '../services/oauth-provider.js';
 import { ENROLMENT_REQUIRED_MESSAGE, type PolicyService } from '../services/policy.js';
@@ -40,6 +40,38 @@ export async function refuseUnenrolled(deps: Pick<AuthenticationDeps, 'accounts'
   throw new AppError('unauthenticated', 'second_factor_enrolment_required', ENROLMENT_REQUIRED_MESSAGE);
 }
 
+/**
+ * A password presented to the API (Basic auth, `POST /rest/auth/1/session`): the lockout first (403
+ * AUTHENTICATION_DENIED); then a user with a second factor is refused whatever the password (never a way
+ * around it); then a wrong password (401 AUTHENTICATED_FAILED, with the caller's error); then a
+ * user the policy requires to enrol. Each refusal is audited with `via`.
+ */
+export async function checkApiPassword(deps: Pick<AuthenticationDeps, 'accounts' | 'policy' | 'audit'>, reply: FastifyReply,
+  attempt: { username: string; password: string; ip: string; via: string }, wrongPassword: () => AppError): Promise<User> {
+  const { username, ip, via } = attempt;
+  const check = await deps.accounts.checkPassword(username, attempt.password);
+  if (!check.ok && check.locked) {
+    await deps.audit.record('login.locked', { ip, username: username.slice(0, 64), via });
+    reply.header('x-seraph-loginreason', 'AUTHENTICATION_DENIED');
+    throw new AppError('forbidden', 'login_locked',
+      `Too many failed logins for this account. Try again in ${Math.ceil(check.retryAfterSeconds / 60)} minutes.`);
+  }
+  const user = check.ok ? check.user : undefined;
+  const candidate = user ?? (await deps.accounts.findByUsername(username));
+  if (candidate && (await deps.accounts.hasSecondFactor(candidate.id))) {
+    await deps.audit.record('login.second_factor_bypass_refused', { actorId: candidate.id, ip, via });
+    reply.header('x-seraph-loginreason', 'AUTHENTICATION_DENIED');
+    throw new AppError('unauthenticated', 'second_factor_required', SECOND_FACTOR_MESSAGE);
+  }
+  if (!user) {
+    await deps.audit.record('login.failed', { ip, username: username.slice(0, 64), via });
+    reply.header('x-seraph-loginreason', 'AUTHENTICATED_FAILED');
+    throw wrongPassword();
+  }
+  await refuseUnenrolled(deps, user, ip, via, true);
+  return user;
+}
+
 export function authenticationHook(deps: AuthenticationDeps) {
   const oauth: Method = async (request, reply) => {
     const header = request.headers.authorization;
@@ -67,27 +99,8 @@ export function authenticationHook(deps: AuthenticationDeps) {
     const colon = decoded.indexOf(':');
     const username = colon === -1 ? decoded : decoded.slice(0, colon);
     const password = colon === -1 ? '' : decoded.slice(colon + 1);
-    const check = await deps.accounts.checkPassword(username, password);
-    if (!check.ok && check.locked) {
-      await deps.audit.record('login.locked', { ip: request.ip, username: username.slice(0, 64), via: 'basic' });
-      reply.header('x-seraph-loginreason', 'AUTHENTICATION_DENIED');
-      throw new AppError('forbidden', 'login_locked',
-        `Too many failed logins for this account. Try again in ${Math.ceil(check.retryAfterSeconds / 60)} minutes.`);
-    }
-    const user = check.ok ? check.user : undefined;
-    // A user with a second factor is refused whatever the password: never a way around the second factor.
-    const candidate = user ?? (await deps.accounts.findByUsername(username));
-    if (candidate && (await deps.accounts.hasSecondFactor(candidate.id))) {
-      await deps.audit.record('login.second_factor_bypass_refused', { actorId: candidate.id, ip: request.ip, via: 'basic' });
-      reply.header('x-seraph-loginreason', 'AUTHENTICATION_DENIED');
-      throw new AppError('unauthenticated', 'second_factor_required', SECOND_FACTOR_MESSAGE);
-    }
-    if (!user) {
-      await deps.audit.record('login.failed', { ip: request.ip, username: username.slice(0, 64), via: 'basic' });
-      reply.header('x-seraph-loginreason', 'AUTHENTICATED_FAILED');
-      throw new AppError('unauthenticated', 'basic_auth_failed', 'Basic authentication failed: wrong username or password.');
-    }
-    await refuseUnenrolled(deps, user, request.ip, 'basic', true);
+    const user = await checkApiPassword(deps, reply, { username, password, ip: request.ip, via: 'basic' },
+      () => new AppError('unauthenticated', 'basic_auth_failed', 'Basic authentication failed: wrong username or password.'));
     return { userId: user.id, username: user.username, isAdmin: user.is_admin === 1, method: 'basic' };
   };
 

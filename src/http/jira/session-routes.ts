@@ -8,7 +8,7 @@ import type { Accounts } from '../../services/accounts.js';
 import type { Audit } from '../../services/audit.js';
 import type { PolicyService } from '../../services/policy.js';
 import type { Sessions } from '../../services/sessions.js';
-import { refuseUnenrolled, SECOND_FACTOR_MESSAGE } from '../authentication.js';
+import { checkApiPassword } from '../authentication.js';
 import { requireUser } from '../principal.js';
 import { currentSession, SESSION_COOKIE, setSessionCookie } from '../web/session-cookie.js';
 import { linksFor } from './jira-objects.js';
@@ -35,27 +35,8 @@ export async function registerSessionRoutes(app: FastifyInstance, deps: SessionR
 
     app.post(`${prefix}/session`, async (request, reply) => {
       const { username, password } = credentials(request.body);
-      const check = await deps.accounts.checkPassword(username, password);
-      if (!check.ok && check.locked) {
-        await deps.audit.record('login.locked', { ip: request.ip, username: username.slice(0, 64), via: 'rest_session' });
-        reply.header('x-seraph-loginreason', 'AUTHENTICATION_DENIED');
-        throw new AppError('forbidden', 'login_locked',
-          `Too many failed logins for this account. Try again in ${Math.ceil(check.retryAfterSeconds / 60)} minutes.`);
-      }
-      const user = check.ok ? check.user : undefined;
-      // Refused whatever the password, as with Basic auth: never a way around the second factor.
-      const candidate = user ?? (await deps.accounts.findByUsername(username));
-      if (candidate && (await deps.accounts.hasSecondFactor(candidate.id))) {
-        await deps.audit.record('login.second_factor_bypass_refused', { actorId: candidate.id, ip: request.ip, via: 'rest_session' });
-        reply.header('x-seraph-loginreason', 'AUTHENTICATION_DENIED');
-        throw new AppError('unauthenticated', 'second_factor_required', SECOND_FACTOR_MESSAGE);
-      }
-      if (!user) {
-        await deps.audit.record('login.failed', { ip: request.ip, username: username.slice(0, 64), via: 'rest_session' });
-        reply.header('x-seraph-loginreason', 'AUTHENTICATED_FAILED');
-        throw new AppError('unauthenticated', 'login_failed', 'Login failed: wrong username or password.');
-      }
-      await refuseUnenrolled(deps, user, request.ip, 'rest_session', true);
+      const user = await checkApiPassword(deps, reply, { username, password, ip: request.ip, via: 'rest_session' },
+        () => new AppError('unauthenticated', 'login_failed', 'Login failed: wrong username or password.'));
       // Always a new session id (no fixation); an existing cookie's session ends here.
       const fresh = await deps.sessions.completeLogin(await currentSession(deps.sessions, request), user.id);
       setSessionCookie(reply, fresh, deps.secureCookies, deps.sessionLifetimeSeconds);
