@@ -5,7 +5,6 @@
 // exits, removing its folder, on SIGTERM or when its parent goes away (stdin closes).
 import { randomBytes, scryptSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../src/app.js';
@@ -13,20 +12,10 @@ import { loadConfig } from '../src/config/config.js';
 import { systemClock } from '../src/services/clock.js';
 import { createServices } from '../src/services/index.js';
 import { openDatabase } from '../src/storage/database.js';
+import { freePort } from './free-port.js';
 
 const USERNAME = 'bench-push';
 const PASSWORD = 'bench push password';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The app's stored format (scrypt$logN$r$p$salt$hash) at N=2^4 instead of 2^15. */
 function cheapPasswordHash(password: string): string {

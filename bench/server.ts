@@ -1,23 +1,12 @@
 // The server under test, in its own process (so the benchmark client does not share its event loop):
 // the real services and buildApp on the given database, listening on a free loopback port. Prints one JSON
 // line {"port": …} when ready; exits on SIGTERM or when its parent goes away (stdin closes).
-import { createServer } from 'node:net';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import { systemClock } from '../src/services/clock.js';
 import { createServices } from '../src/services/index.js';
 import { openDatabase } from '../src/storage/database.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './free-port.js';
 
 const database = process.argv[2];
 if (!database) throw new Error('usage: node --import tsx bench/server.ts DATABASE');
