@@ -15,15 +15,7 @@ export interface NewComponent {
   createdAt: number;
 }
 
-export interface NewVersion {
-  projectId: number;
-  name: string;
-  description: string;
-  released: boolean;
-  archived: boolean;
-  releaseDate: string | null;
-  createdAt: number;
-}
+export type NewVersion = Omit<VersionRecord, 'id'> & { createdAt: number };
 
 export class ComponentVersionRepository {
   constructor(private readonly db: Db) {}
