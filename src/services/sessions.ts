@@ -16,11 +16,11 @@ export class Sessions {
     return this.ctx.config.sessionLifetimeSeconds * 1000;
   }
 
-  async start(state: Session['state'] = 'anonymous', userId: number | null = null, loginTx: string | null = null, csrfToken?: string): Promise<Session> {
+  async start(state: Session['state'] = 'anonymous', userId: number | null = null, loginTx: string | null = null): Promise<Session> {
     const cookie = randomAlphanumeric(43);
     const now = this.ctx.clock();
     const row = {
-      id_hash: sha256Hex(cookie), csrf_token: csrfToken ?? randomAlphanumeric(32), state, user_id: userId, login_tx: loginTx,
+      id_hash: sha256Hex(cookie), csrf_token: randomAlphanumeric(32), state, user_id: userId, login_tx: loginTx,
       // A session that passed only the password has proved nothing yet: it is never fresh.
       created_at: now, expires_at: now + this.lifetimeMs(), verified_at: state === 'anonymous' || state === 'second_factor' ? null : now,
       ceremony: null, factor_failures: 0,
@@ -52,11 +52,11 @@ export class Sessions {
    * Password accepted, second factor pending, from the login form: a new session id bound to this login
    * transaction. A cookie planted in the browser before the password (session fixation) is not the one that
    * waits for the second factor, so it cannot take over the approval or the code the user gives. The CSRF
-   * token goes on (the forms already open in this browser stay valid); without the new id it is worth nothing.
+   * token is new too: whoever planted the cookie knew the old one.
    */
   async beginSecondFactor(old: Session | undefined, userId: number, loginTx: string): Promise<Session> {
     if (old) await this.destroy(old);
-    return this.start('second_factor', userId, loginTx, old?.csrf_token);
+    return this.start('second_factor', userId, loginTx);
   }
 
   /**

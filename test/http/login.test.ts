@@ -35,7 +35,9 @@ describe('login with a push second factor', () => {
     const page = await client.get(challenge.location!);
     assert.equal(page.headers.get('x-frame-options'), 'DENY');
     assert.match(page.headers.get('content-security-policy')!, /frame-ancestors 'none'/);
-    assert.equal(hiddenField(page.text, 'csrf'), hiddenField(login.text, 'csrf'));
+    assert.match(hiddenField(page.text, 'csrf'), /^[A-Za-z0-9]{32}$/);
+    // The password step starts a new session (new id, new CSRF token): a token known before it is useless.
+    assert.notEqual(hiddenField(page.text, 'csrf'), hiddenField(login.text, 'csrf'));
   });
 
   test('a user without a second factor logs in with the password, under a new session id', async () => {
