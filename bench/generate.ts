@@ -142,9 +142,10 @@ async function generate(path: string, issueCount: number, anchor: number, log: (
   const insertIssue = db.prepare(`INSERT INTO issues (id, project_id, number, issue_key, issue_type_id, summary, description, priority_id, status_id,
     reporter_id, creator_id, assignee_id, created_at, updated_at, resolution_id, resolved_at, due_date, environment, parent_id)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertLabel = db.prepare(`INSERT INTO issue_labels (issue_id, label) VALUES (?, ?)`);
-  const insertIssueComponent = db.prepare(`INSERT INTO issue_components (issue_id, component_id) VALUES (?, ?)`);
-  const insertFixVersion = db.prepare(`INSERT INTO issue_fix_versions (issue_id, version_id) VALUES (?, ?)`);
+  // Link rows carry their issue's project and created time (migration 0006).
+  const insertLabel = db.prepare(`INSERT INTO issue_labels (issue_id, label, project_id, created_at) VALUES (?, ?, ?, ?)`);
+  const insertIssueComponent = db.prepare(`INSERT INTO issue_components (issue_id, component_id, project_id, created_at) VALUES (?, ?, ?, ?)`);
+  const insertFixVersion = db.prepare(`INSERT INTO issue_fix_versions (issue_id, version_id, project_id, created_at) VALUES (?, ?, ?, ?)`);
   const insertComment = db.prepare(`INSERT INTO comments (id, issue_id, author_id, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`);
   const insertChange = db.prepare(`INSERT INTO changelog (id, issue_id, author_id, created_at) VALUES (?, ?, ?, ?)`);
   const insertChangeItem = db.prepare(`INSERT INTO changelog_items (id, changelog_id, field, field_type, from_value, from_string, to_value, to_string) VALUES (?, ?, ?, 'jira', ?, ?, ?, ?)`);
@@ -236,20 +237,20 @@ async function generate(path: string, issueCount: number, anchor: number, log: (
       const labelCount = rng.weighted(LABEL_COUNT);
       const labels = new Set<string>();
       for (let k = 0; k < labelCount; k += 1) labels.add(rng.skewed(LABELS, 1.8));
-      for (const label of labels) insertLabel.run(id, label);
+      for (const label of labels) insertLabel.run(id, label, p.id, created);
       bump('issue_labels', labels.size);
       if (p.components.length > 0 && rng.chance(0.7)) {
         const first = rng.skewed(p.components, 1.5);
-        insertIssueComponent.run(id, first);
+        insertIssueComponent.run(id, first, p.id, created);
         bump('issue_components');
         if (rng.chance(0.2)) {
           const second = rng.pick(p.components);
-          if (second !== first) { insertIssueComponent.run(id, second); bump('issue_components'); }
+          if (second !== first) { insertIssueComponent.run(id, second, p.id, created); bump('issue_components'); }
         }
       }
       if (rng.chance(statusId === '10001' ? 0.7 : 0.3)) {
         const version = p.versions.find((v) => v.until >= (resolvedAt ?? created)) ?? p.versions[p.versions.length - 1]!;
-        insertFixVersion.run(id, version.id);
+        insertFixVersion.run(id, version.id, p.id, created);
         bump('issue_fix_versions');
       }
 

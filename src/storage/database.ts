@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002-jira-fields.js';
 import * as m0003 from './migrations/0003-full-text.js';
 import * as m0004 from './migrations/0004-search-indexes.js';
 import * as m0005 from './migrations/0005-second-factors.js';
+import * as m0006 from './migrations/0006-link-project-created.js';
 import { openSqlite, type DialectModule } from './sqlite.js';
 
 export type { DialectModule };
@@ -28,6 +29,7 @@ class Migrations implements MigrationProvider {
       '0003-full-text': { up: (db) => m0003.up(db, this.dialect.createFullTextIndex) },
       '0004-search-indexes': { up: (db) => m0004.up(db) },
       '0005-second-factors': { up: (db) => m0005.up(db, this.dialect.autoId) },
+      '0006-link-project-created': { up: (db) => m0006.up(db) },
     };
   }
 }

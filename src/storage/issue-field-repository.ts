@@ -30,15 +30,20 @@ export interface IssueWrite {
   at: number;
 }
 
-export async function insertIssueExtras(trx: Db, issueId: number, extras: NewIssueExtras): Promise<void> {
+/** The issue a link row belongs to: its project and created time go into every row (migration 0006). */
+export type LinkedIssue = Pick<IssueRecord, 'id' | 'projectId' | 'createdAt'>;
+
+export async function insertIssueExtras(trx: Db, issue: LinkedIssue, extras: NewIssueExtras): Promise<void> {
+  // Both are immutable per issue, so the copies stay right; the foreign key on all three rejects wrong values.
+  const of = { issue_id: issue.id, project_id: issue.projectId, created_at: issue.createdAt };
   if (extras.labels.length > 0) {
-    await trx.insertInto('issue_labels').values(extras.labels.map((label) => ({ issue_id: issueId, label }))).execute();
+    await trx.insertInto('issue_labels').values(extras.labels.map((label) => ({ ...of, label }))).execute();
   }
   if (extras.componentIds.length > 0) {
-    await trx.insertInto('issue_components').values(extras.componentIds.map((id) => ({ issue_id: issueId, component_id: id }))).execute();
+    await trx.insertInto('issue_components').values(extras.componentIds.map((id) => ({ ...of, component_id: id }))).execute();
   }
   if (extras.versionIds.length > 0) {
-    await trx.insertInto('issue_fix_versions').values(extras.versionIds.map((id) => ({ issue_id: issueId, version_id: id }))).execute();
+    await trx.insertInto('issue_fix_versions').values(extras.versionIds.map((id) => ({ ...of, version_id: id }))).execute();
   }
 }
 
@@ -110,7 +115,7 @@ export class IssueFieldRepository {
       }
       if (write.componentIds) await trx.deleteFrom('issue_components').where('issue_id', '=', issue.id).execute();
       if (write.versionIds) await trx.deleteFrom('issue_fix_versions').where('issue_id', '=', issue.id).execute();
-      await insertIssueExtras(trx, issue.id, {
+      await insertIssueExtras(trx, issue, {
         labels: write.labels ?? [], componentIds: write.componentIds ?? [], versionIds: write.versionIds ?? [],
       });
       for (const body of write.comments) {

@@ -53,8 +53,9 @@ export class IssueRepository {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      if (extras) await insertIssueExtras(trx, row.id, extras);
-      return toIssue(row);
+      const created = toIssue(row);
+      if (extras) await insertIssueExtras(trx, created, extras);
+      return created;
     });
   }
 

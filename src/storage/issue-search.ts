@@ -2,12 +2,14 @@
 // and one page query, both restricted to the projects the caller can see. ORDER BY keys default to ASC; empty
 // values sort as the largest (last ascending, first descending); ties break on the issue id, in the direction
 // of the last key, so paging is stable. Without ORDER BY: created DESC, id DESC (newest first).
+// A query the compiler turns into a LinkScan (one label, component or fix version clause, with project and
+// created clauses at most), in created order, is counted and paged in the link table's index alone.
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Query, SortKey } from '../domain/jql/ast.js';
 import { checkQuery, sortFieldOf } from '../domain/jql/semantics.js';
 import type { IssueRecord } from '../services/issue-records.js';
 import { toIssue } from './issue-repository.js';
-import { JqlCompiler } from './jql-compiler.js';
+import { JqlCompiler, type LinkScan } from './jql-compiler.js';
 import { JqlValues, type JqlContext } from './jql-values.js';
 import type { Db, IssuesTable } from './schema.js';
 
@@ -56,6 +58,45 @@ function orderTerms(orderBy: readonly SortKey[]): RawBuilder<unknown>[] {
   return terms;
 }
 
+/** The direction of a query ordered by created alone (the default order is created DESC), else undefined. */
+function createdOrder(orderBy: readonly SortKey[]): 'ASC' | 'DESC' | undefined {
+  if (orderBy.length === 0) return 'DESC';
+  const [key] = orderBy;
+  if (orderBy.length > 1 || sortFieldOf(key!).name !== 'created') return undefined;
+  return key!.direction === 'desc' ? 'DESC' : 'ASC';
+}
+
+/** Up to this many values, a LinkScan's count merges one index range per value (see linkQueries). */
+const MERGED_COUNT_VALUES = 4;
+
+/**
+ * The count and the page's ids of a LinkScan, from the link table's index (value, project_id, created_at,
+ * issue_id) alone. An issue has a row for each matching value, so with several values:
+ * - the count is of distinct issues. For a few values, a UNION of one range per value, ordered as the index
+ *   orders each range (project_id, created_at, issue_id), so the repeats are dropped by merging ranges that
+ *   are already in order; DISTINCT puts every row through a temporary B-tree instead, which measured 1.5
+ *   times slower for two values at 100,000 issues and as fast from six values on. The three columns are as
+ *   distinct as issue_id alone: the other two are the issue's own (the foreign key of migration 0006).
+ * - the page takes the first (startAt + maxResults) × values rows, which hold the first startAt + maxResults
+ *   issues, and then drops the repeats: each range of the index is read in created order and left as soon
+ *   as it has nothing newer than the rows kept, where DISTINCT over all matches would sort them all.
+ */
+function linkQueries(db: Db, scan: LinkScan, direction: 'ASC' | 'DESC', startAt: number, maxResults: number) {
+  const { table, where, eachValue } = scan;
+  const dir = sql.raw(direction); // a fixed keyword, never user text
+  const rows = sql`SELECT l.created_at, l.issue_id FROM ${table} l WHERE ${where} ORDER BY l.created_at ${dir}, l.issue_id ${dir}`;
+  const page = eachValue.length <= 1
+    ? sql<{ issue_id: number }>`${rows} LIMIT ${maxResults} OFFSET ${startAt}`
+    : sql<{ issue_id: number }>`SELECT DISTINCT r.created_at, r.issue_id FROM (${rows} LIMIT ${(startAt + maxResults) * eachValue.length}) r
+      ORDER BY r.created_at ${dir}, r.issue_id ${dir} LIMIT ${maxResults} OFFSET ${startAt}`;
+  const ranges = eachValue.map((w) => sql`SELECT l.project_id, l.created_at, l.issue_id FROM ${table} l WHERE ${w}`);
+  const count = eachValue.length <= 1 ? sql<{ n: number | string }>`SELECT count(*) AS n FROM ${table} l WHERE ${where}`
+    : eachValue.length <= MERGED_COUNT_VALUES
+      ? sql<{ n: number | string }>`SELECT count(*) AS n FROM (${sql.join(ranges, sql` UNION `)} ORDER BY 1, 2, 3) u`
+      : sql<{ n: number | string }>`SELECT count(*) AS n FROM (SELECT DISTINCT l.issue_id FROM ${table} l WHERE ${where}) d`;
+  return { count, pageIds: db.selectFrom(sql<{ issue_id: number }>`(${page})`.as('p')).select('p.issue_id') };
+}
+
 export interface SearchPage {
   total: number;
   issues: IssueRecord[];
@@ -78,24 +119,30 @@ export async function searchIssues(db: Db, query: Query, ctx: JqlContext, startA
   rowOptions: RowOptions = {}): Promise<SearchPage> {
   const defs = checkQuery(query);
   const values = new JqlValues(db, ctx);
+  const compiler = new JqlCompiler(values, defs);
   const visible = ctx.visibleProjectIds.length === 0 ? sql<SqlBool>`1 = 0`
     : sql<SqlBool>`issues.project_id IN (${sql.join([...ctx.visibleProjectIds])})`;
-  const where = query.where ? sql<SqlBool>`(${visible} AND ${await new JqlCompiler(values, defs).clause(query.where)})` : visible;
+  const direction = createdOrder(query.orderBy);
+  const scan = query.where && direction ? await compiler.linkScan(query.where) : undefined;
+  const where = scan ? visible : query.where ? sql<SqlBool>`(${visible} AND ${await compiler.clause(query.where)})` : visible;
   const order = orderTerms(query.orderBy);
   if (ctx.visibleProjectIds.length === 0) return { total: 0, issues: [] };
-  const countRow = await db.selectFrom('issues').select((eb) => eb.fn.countAll<number | string>().as('n')).where(where).executeTakeFirstOrThrow();
+  const links = scan && direction && linkQueries(db, scan, direction, startAt, maxResults);
+  const countRow = links ? (await links.count.execute(db)).rows[0]!
+    : await db.selectFrom('issues').select((eb) => eb.fn.countAll<number | string>().as('n')).where(where).executeTakeFirstOrThrow();
   const total = Number(countRow.n);
   if (maxResults <= 0 || startAt >= total) return { total, issues: [] };
   // The page's ids first, then their rows: finding and ordering the matches often needs only an index
-  // (issues_id_project_created for ids from labels or full text), and only the page's rows are read in full.
-  const pageIds = db.selectFrom('issues').select('issues.id').where(where)
+  // (issues_id_project_created for ids from full text), and only the page's rows are read in full. Those rows
+  // are checked against the visible projects once more: a LinkScan checked the link rows' copy of project_id.
+  const pageIds = links ? links.pageIds : db.selectFrom('issues').select('issues.id').where(where)
     .orderBy(sql.join(order))
     .limit(maxResults).offset(startAt);
   const rows = rowOptions.withText === false
     // The texts as SQL NULLs rather than added in JavaScript: `{ ...row, description: null }` for 50 rows
     // measured 250 µs on Node 20, more than the page query itself.
     ? await db.selectFrom('issues').select([...SHORT_COLUMN_NAMES, sql<null>`NULL`.as('description'), sql<null>`NULL`.as('environment')])
-      .where('issues.id', 'in', pageIds).orderBy(sql.join(order)).execute()
-    : await db.selectFrom('issues').selectAll('issues').where('issues.id', 'in', pageIds).orderBy(sql.join(order)).execute();
+      .where('issues.id', 'in', pageIds).where(visible).orderBy(sql.join(order)).execute()
+    : await db.selectFrom('issues').selectAll('issues').where('issues.id', 'in', pageIds).where(visible).orderBy(sql.join(order)).execute();
   return { total, issues: rows.map(toIssue) };
 }

@@ -2,6 +2,9 @@
 // as a bound parameter (sql`${value}`); only fixed column names and keywords are SQL text. Negations follow
 // Jira: `!=`, NOT IN and `!~` never return issues where the field is empty (`labels != x` skips unlabelled
 // issues, `assignee != bob` skips unassigned ones), unless EMPTY is asked for explicitly.
+// A query that is one label, component or fix version clause (ANDed with project or created clauses at most)
+// compiles to a LinkScan instead: the link table carries project_id and created_at (migration 0006), so its
+// index alone finds, counts and orders the matches.
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Clause, OperandTerminal, Terminal } from '../domain/jql/ast.js';
 import { dayOf } from '../domain/jql/dates.js';
@@ -35,6 +38,19 @@ const TEXT_COLUMNS: Readonly<Record<string, FullTextColumn[]>> = {
   summary: ['summary'], description: ['description'], environment: ['environment'], comment: ['comments'], text: [],
 };
 
+/** One set clause (=, IN) over its link table, aliased `l`, with any project or created clauses ANDed to it. */
+export interface LinkScan {
+  table: RawBuilder<unknown>;
+  /** Over `l`; includes the visible projects. */
+  where: Bool;
+  /** The same for each value the clause names on its own (`l.label = x AND …`); an issue has a row for each. */
+  eachValue: Bool[];
+}
+/** The columns a link table copies from its issue: clauses on them can join a LinkScan. */
+const LINK_PROJECT = sql`l.project_id`;
+const LINK_CREATED = sql`l.created_at`;
+const LINK_COLUMNS: Readonly<Record<string, RawBuilder<unknown>>> = { project: LINK_PROJECT, created: LINK_CREATED };
+
 const isNegative = (op: string) => op === '!=' || op === 'not in' || op === 'is not' || op === '!~';
 const inList = (column: RawBuilder<unknown>, ids: readonly (string | number)[]): Bool =>
   ids.length === 0 ? FALSE : sql<SqlBool>`${column} IN (${sql.join([...ids])})`;
@@ -62,6 +78,37 @@ export class JqlCompiler {
     }
   }
 
+  /**
+   * The query as a scan of one link table, when it is a positive set clause (`labels = x`, `component in (…)`,
+   * no EMPTY) alone or ANDed with project and created clauses; otherwise undefined, having resolved nothing.
+   */
+  async linkScan(clause: Clause): Promise<LinkScan | undefined> {
+    const parts = clause.kind === 'and' ? clause.clauses : [clause];
+    const plain = (c: Clause): c is OperandTerminal => c.kind === 'terminal' && c.operator !== 'changed' && !c.operator.startsWith('was');
+    if (!parts.every(plain)) return undefined;
+    const sets = parts.filter((t) => SET_FIELDS[this.defs.get(t)!.name]);
+    const set = sets[0];
+    if (sets.length !== 1 || !set || (set.operator !== '=' && set.operator !== 'in')) return undefined;
+    if (atomsOf(set.operand).some((a) => a.kind === 'empty')) return undefined;
+    if (!parts.every((t) => t === set || LINK_COLUMNS[this.defs.get(t)!.name])) return undefined;
+
+    const link = SET_FIELDS[this.defs.get(set)!.name]!;
+    const column = sql.raw(`l.${link.column}`);
+    let ids: Array<string | number> = [];
+    const terms = [inList(LINK_PROJECT, this.values.ctx.visibleProjectIds)];
+    for (const t of parts) { // in the query's order, as clause() resolves them (the first unknown value is the 400)
+      const def = this.defs.get(t)!;
+      if (t === set) ids = [...new Set((await this.setIds(def, t.operator, atomsOf(t.operand))).ids)];
+      else if (def.name === 'created') terms.push(await this.date(def.name, t, LINK_CREATED));
+      else terms.push(await this.scalar(def, t.operator, atomsOf(t.operand), LINK_PROJECT));
+    }
+    return {
+      table: sql.raw(link.table),
+      where: all([inList(column, ids), ...terms]),
+      eachValue: ids.map((id) => all([sql<SqlBool>`${column} = ${id}`, ...terms])),
+    };
+  }
+
   private async terminal(t: Terminal): Promise<Bool> {
     const def = this.defs.get(t)!;
     if (t.operator === 'changed' || t.operator.startsWith('was')) return compileHistory(this.values, def, t);
@@ -75,8 +122,7 @@ export class JqlCompiler {
   }
 
   /** Single-valued columns: project, type, status(Category), users, priority, resolution, key, parent. */
-  private async scalar(def: FieldDefinition, operator: string, atoms: Atom[]): Promise<Bool> {
-    const column = SCALAR_COLUMNS[def.name]!;
+  private async scalar(def: FieldDefinition, operator: string, atoms: Atom[], column = SCALAR_COLUMNS[def.name]!): Promise<Bool> {
     if (def.name === 'key' && ['<', '>', '<=', '>='].includes(operator)) return this.keyOrder(operator, atoms);
     const ids: IdSet = await resolveIds(this.values, def, operator, atoms);
     const positive = any([inList(column, ids.ids), ...(ids.empty ? [sql<SqlBool>`${column} IS NULL`] : [])]);
@@ -105,23 +151,29 @@ export class JqlCompiler {
     return any(parts);
   }
 
+  /** Labels are free text; components and versions are resolved among the visible projects' own. */
+  private setIds(def: FieldDefinition, operator: string, atoms: Atom[]): Promise<IdSet> {
+    return def.name === 'labels'
+      ? Promise.resolve({ ids: atoms.flatMap((a) => a.kind === 'value' ? [a.text] : []), empty: atoms.some((a) => a.kind === 'empty') })
+      : resolveIds(this.values, def, operator, atoms);
+  }
+
   private async setMembership(def: FieldDefinition, operator: string, atoms: Atom[], link: { table: string; column: string }): Promise<Bool> {
     const table = sql.raw(link.table);
     const column = sql.raw(`l.${link.column}`);
     const hasAny = sql<SqlBool>`EXISTS (SELECT 1 FROM ${table} l WHERE l.issue_id = issues.id)`;
-    const ids: IdSet = def.name === 'labels'
-      ? { ids: atoms.flatMap((a) => a.kind === 'value' ? [a.text] : []), empty: atoms.some((a) => a.kind === 'empty') }
-      : await resolveIds(this.values, def, operator, atoms);
+    const ids = await this.setIds(def, operator, atoms);
     // `id IN (the value's issues)` rather than a correlated EXISTS: the planner can start from the value's
-    // index (issue_labels_label_issue, …) instead of testing every visible issue.
+    // index (issue_labels_label_project_created, …) instead of testing every visible issue, and the visible
+    // projects narrow those issues inside the index (the link rows carry project_id, migration 0006).
     const hasOne = ids.ids.length === 0 ? FALSE
-      : sql<SqlBool>`issues.id IN (SELECT l.issue_id FROM ${table} l WHERE ${column} IN (${sql.join([...ids.ids])}))`;
+      : sql<SqlBool>`issues.id IN (SELECT l.issue_id FROM ${table} l WHERE ${column} IN (${sql.join([...ids.ids])})
+        AND ${inList(LINK_PROJECT, this.values.ctx.visibleProjectIds)})`;
     const positive = any([hasOne, ...(ids.empty ? [sql<SqlBool>`NOT ${hasAny}`] : [])]);
     return isNegative(operator) ? sql<SqlBool>`(${hasAny} AND NOT ${positive})` : positive;
   }
 
-  private async date(name: string, t: OperandTerminal): Promise<Bool> {
-    const column = DATE_COLUMNS[name]!;
+  private async date(name: string, t: OperandTerminal, column = DATE_COLUMNS[name]!): Promise<Bool> {
     if (t.operand.kind === 'empty') return t.operator === '!=' || t.operator === 'is not' ? sql<SqlBool>`${column} IS NOT NULL` : sql<SqlBool>`${column} IS NULL`;
     const instants = await resolveDates(this.values, name, atomsOf(t.operand));
     const op = t.operator === '=' ? '=' : t.operator === '!=' ? '<>' : t.operator;

@@ -199,8 +199,18 @@ export interface WorkflowTransitionsTable {
   position: number;
 }
 
-export interface IssueLabelsTable {
+/**
+ * The issue's own project_id and created_at, copied into each link row (migration 0006) so that a search by
+ * label, component or fix version is filtered, counted and ordered in the link table's index. Set on insert
+ * from the issue; a foreign key on (issue_id, project_id, created_at) rejects any other values.
+ */
+interface IssueLinkColumns {
   issue_id: number;
+  project_id: number;
+  created_at: number;
+}
+
+export interface IssueLabelsTable extends IssueLinkColumns {
   label: string;
 }
 
@@ -225,13 +235,11 @@ export interface VersionsTable {
   created_at: number;
 }
 
-export interface IssueComponentsTable {
-  issue_id: number;
+export interface IssueComponentsTable extends IssueLinkColumns {
   component_id: number;
 }
 
-export interface IssueFixVersionsTable {
-  issue_id: number;
+export interface IssueFixVersionsTable extends IssueLinkColumns {
   version_id: number;
 }
 

@@ -90,9 +90,11 @@ export async function createFixture(): Promise<Fixture> {
       due_date: s.due ?? null, parent_id: s.parent ? issues[s.parent]! : null,
     }).returning('id').executeTakeFirstOrThrow();
     issues[s.key] = row.id;
-    for (const label of s.labels ?? []) await db.insertInto('issue_labels').values({ issue_id: row.id, label }).execute();
-    for (const c of s.components ?? []) await db.insertInto('issue_components').values({ issue_id: row.id, component_id: components[c]! }).execute();
-    for (const v of s.versions ?? []) await db.insertInto('issue_fix_versions').values({ issue_id: row.id, version_id: versions[v]! }).execute();
+    // Link rows carry their issue's project and created time (migration 0006).
+    const of = { issue_id: row.id, project_id: projects[project]!, created_at: s.created };
+    for (const label of s.labels ?? []) await db.insertInto('issue_labels').values({ ...of, label }).execute();
+    for (const c of s.components ?? []) await db.insertInto('issue_components').values({ ...of, component_id: components[c]! }).execute();
+    for (const v of s.versions ?? []) await db.insertInto('issue_fix_versions').values({ ...of, version_id: versions[v]! }).execute();
   }
   for (const [key, body, author] of [['ALPHA-1', 'Reproduced the crash in Firefox', 'alice'], ['BETA-1', 'Customer reports crash at startup', 'bob']] as const) {
     await db.insertInto('comments').values({ issue_id: issues[key]!, author_id: users[author]!, body, created_at: NOW - D, updated_at: NOW - D }).execute();

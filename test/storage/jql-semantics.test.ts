@@ -177,3 +177,18 @@ describe('refusals and warnings', () => {
     assert.equal(rows.rows[0]?.n, 8);
   });
 });
+
+// Last, after every write above (edits, comments, a delete with its cascade): migration 0006's copies of the
+// issue's project and created time in the link tables still agree with the issues, and nothing is orphaned.
+describe('after the whole suite', () => {
+  test('every label, component and fix version row agrees with its issue', async () => {
+    for (const table of ['issue_labels', 'issue_components', 'issue_fix_versions']) {
+      const { rows } = await sql<{ n: number; bad: number }>`SELECT count(*) AS n, coalesce(sum(CASE WHEN i.id IS NULL
+        OR i.project_id <> l.project_id OR i.created_at <> l.created_at THEN 1 ELSE 0 END), 0) AS bad
+        FROM ${sql.table(table)} l LEFT JOIN issues i ON i.id = l.issue_id`.execute(f.dialect.db);
+      assert.ok(Number(rows[0]!.n) > 0, table);
+      assert.equal(Number(rows[0]!.bad), 0, table);
+    }
+    if (f.dialect.name === 'sqlite') assert.deepEqual((await sql`PRAGMA foreign_key_check`.execute(f.dialect.db)).rows, []);
+  });
+});
