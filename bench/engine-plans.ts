@@ -14,7 +14,7 @@ export interface EngineStatement {
   fullScans: string[];
 }
 
-/** The statements that read `issues` (the count and the page), in the order the engine runs them. */
+/** The statements that read `issues` or a link table (the count and the page), in the order the engine runs them. */
 export async function engineStatements(db: BetterSqlite3.Database, jql: string, visibleProjectIds: number[], actorId: number):
   Promise<EngineStatement[]> {
   const seen: Array<{ sql: string; parameters: readonly unknown[] }> = [];
@@ -25,7 +25,7 @@ export async function engineStatements(db: BetterSqlite3.Database, jql: string, 
   });
   await searchIssues(kysely, parseJql(jql), { now: Date.now(), actorId, visibleProjectIds, validate: false, warnings: [] }, 0, PAGE_SIZE,
     { withText: false });
-  return seen.filter((s) => /\bfrom "issues"/.test(s.sql)).map((s) => {
+  return seen.filter((s) => /\bfrom "issues"|\bFROM issue_(labels|components|fix_versions) l\b/.test(s.sql)).map((s) => {
     const { lines, fullScans } = queryPlan(db, s.sql, [...s.parameters]);
     return { sql: s.sql, plan: lines, fullScans };
   });
