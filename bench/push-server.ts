@@ -12,7 +12,7 @@ import { loadConfig } from '../src/config/config.js';
 import { systemClock } from '../src/services/clock.js';
 import { createServices } from '../src/services/index.js';
 import { openDatabase } from '../src/storage/database.js';
-import { freePort } from './free-port.js';
+import { exitWithParent, freePort } from './child-server.js';
 
 const USERNAME = 'bench-push';
 const PASSWORD = 'bench push password';
@@ -43,15 +43,8 @@ const app = await buildApp(services, { logLevel: false });
 await app.listen({ port, host: '127.0.0.1' });
 process.stdout.write(`${JSON.stringify({ port, enrollmentUri, username: USERNAME, password: PASSWORD })}\n`);
 
-let closing = false;
-async function shutdown(): Promise<void> {
-  if (closing) return;
-  closing = true;
+exitWithParent(async () => {
   await app.close();
   await dialect.db.destroy();
   rmSync(dir, { recursive: true, force: true });
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown());
-process.stdin.on('end', () => void shutdown());
-process.stdin.resume();
+});
